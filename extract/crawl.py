@@ -1,0 +1,205 @@
+"""The crawl: from seed URLs, within the seeds' hosts, obeying robots.txt, archiving to WARC.
+
+Links come from every fetched HTML page (index pages and pagination included) and from the
+sitemaps that robots.txt announces. Every URL met ends as exactly one Visit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from extract.archive import WarcArchive
+from extract.decode import decode_html
+from extract.fetch import Fetched, FetchConfig, Fetcher
+from extract.links import page_links, sitemap_urls
+from extract.robots import RobotsRules, robots_from_response
+from extract.urls import canonical_url, host_of
+from extract.visits import Visit, classify_response
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    max_pages: int = 100_000  # requests per run, robots.txt and sitemaps included
+    max_redirects: int = 5  # hops in one redirect chain
+    follow_sitemaps: bool = True
+
+
+@dataclass(frozen=True)
+class _Request:
+    url: str
+    referrer: str | None = None
+    redirects: int = 0
+    is_sitemap: bool = False
+
+
+def read_seeds(lines: Iterable[str]) -> list[str]:
+    """Seed URLs from text lines: blank lines and '#' comments are ignored; bad URLs raise."""
+    seeds = []
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        url = canonical_url(line)
+        if url is None:
+            raise ValueError(f"seed line {number} is not an http(s) URL: {line!r}")
+        seeds.append(url)
+    if not seeds:
+        raise ValueError("no seed URLs given")
+    return seeds
+
+
+class Crawler:
+    """One crawl run. ``run()`` returns the ledger of visits; responses go to the archive."""
+
+    def __init__(
+        self,
+        seeds: list[str],
+        config: CrawlConfig,
+        archive: WarcArchive,
+        on_visit: Callable[[Visit], None] | None = None,
+    ):
+        self.seeds = seeds
+        self.config = config
+        self.archive = archive
+        self.scope = {host_of(url) for url in seeds}
+        self.visits: list[Visit] = []
+        self._on_visit = on_visit or (lambda visit: None)
+        self._seen: set[str] = set()
+        self._queue: asyncio.Queue[_Request] = asyncio.Queue()
+        self._robots: dict[str, RobotsRules] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._requests = 0
+        self._fetcher: Fetcher | None = None
+
+    async def run(self) -> list[Visit]:
+        self._fetcher = Fetcher(self.config.fetch)
+        try:
+            for url in self.seeds:
+                self._enqueue(_Request(url))
+            workers_count = max(2, min(64, self.config.fetch.per_host_concurrency * len(self.scope) + 1))
+            workers = [asyncio.create_task(self._worker()) for _ in range(workers_count)]
+            await self._queue.join()
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+        finally:
+            await self._fetcher.aclose()
+        return self.visits
+
+    def _record(self, visit: Visit) -> None:
+        self.visits.append(visit)
+        self._on_visit(visit)
+
+    def _enqueue(self, request: _Request) -> None:
+        if request.url in self._seen:
+            return
+        self._seen.add(request.url)
+        if host_of(request.url) not in self.scope:
+            self._record(Visit(request.url, "off_site", "host not among the seeds' hosts", referrer=request.referrer))
+            return
+        self._queue.put_nowait(request)
+
+    async def _worker(self) -> None:
+        while True:
+            request = await self._queue.get()
+            try:
+                await self._visit(request)
+            finally:
+                self._queue.task_done()
+
+    async def _visit(self, request: _Request) -> None:
+        host = host_of(request.url)
+        rules = await self._rules_for(host, request.url)
+        if not rules.allows(request.url, self.config.fetch.user_agent):
+            reason = "robots.txt unreachable (5xx): assuming disallow" if rules.status == "unreachable" else None
+            self._record(Visit(request.url, "robots_disallowed", reason or "disallowed by robots.txt",
+                               referrer=request.referrer))
+            return
+        fetched = await self._fetch(request.url, host)
+        if fetched is None:
+            self._record(Visit(request.url, "skipped", f"max_pages={self.config.max_pages} reached",
+                               referrer=request.referrer))
+            return
+        self._record(self._settle(request, fetched))
+
+    async def _fetch(self, url: str, host: str, always_read: bool = False) -> Fetched | None:
+        if self._requests >= self.config.max_pages:
+            return None
+        self._requests += 1
+        assert self._fetcher is not None
+        return await self._fetcher.fetch(url, host, always_read)
+
+    def _settle(self, request: _Request, fetched: Fetched) -> Visit:
+        """Archive a response, queue what it links to, and say how the URL ended."""
+        base = dict(referrer=request.referrer, attempts=fetched.attempts, fetched_at=fetched.fetched_at,
+                    status=fetched.status, content_type=fetched.content_type)
+        if fetched.error or fetched.status is None:
+            return Visit(request.url, "fetch_error", f"{fetched.error}: {fetched.error_detail}", **base)
+        if fetched.body_skipped:
+            return Visit(request.url, "non_html", (fetched.content_type or "").split(";")[0], **base)
+        ref = self.archive.write(fetched)
+        outcome, reason = classify_response(request.url, fetched.status, fetched.content_type)
+        if outcome == "redirect":
+            return self._follow_redirect(request, fetched, ref, reason, base)
+        if request.is_sitemap and outcome in ("fetched", "non_html"):
+            self._queue_sitemap(request.url, fetched.body)
+            return Visit(request.url, "sitemap", None, warc=ref, **base)
+        if outcome == "fetched":
+            html = decode_html(fetched.body, fetched.content_type).text
+            for link in page_links(html, request.url):
+                self._enqueue(_Request(link, referrer=request.url))
+        return Visit(request.url, outcome, reason, warc=ref, **base)
+
+    def _follow_redirect(self, request: _Request, fetched: Fetched, ref, reason, base) -> Visit:
+        target = canonical_url(fetched.header("location") or "", request.url)
+        if target is None:
+            return Visit(request.url, "fetch_error", "redirect without a usable Location", warc=ref, **base)
+        if request.redirects >= self.config.max_redirects:
+            return Visit(request.url, "fetch_error", f"redirect chain longer than {self.config.max_redirects}",
+                         redirect_to=target, warc=ref, **base)
+        self._enqueue(_Request(target, referrer=request.url, redirects=request.redirects + 1,
+                               is_sitemap=request.is_sitemap))
+        return Visit(request.url, "redirect", f"{reason} → {target}", redirect_to=target, warc=ref, **base)
+
+    def _queue_sitemap(self, url: str, body: bytes) -> None:
+        urls, is_index = sitemap_urls(body, url)
+        for loc in urls:
+            self._enqueue(_Request(loc, referrer=url, is_sitemap=is_index))
+
+    async def _rules_for(self, host: str, url: str) -> RobotsRules:
+        """Fetch, archive and parse a host's robots.txt once, before its first page."""
+        lock = self._robots_locks.setdefault(host, asyncio.Lock())
+        async with lock:
+            if host in self._robots:
+                return self._robots[host]
+            robots_url = canonical_url("/robots.txt", url)
+            assert robots_url is not None
+            self._seen.add(robots_url)
+            fetched = await self._fetch(robots_url, host, always_read=True)
+            rules = self._robots_from(robots_url, fetched)
+            self._robots[host] = rules
+        delay = rules.crawl_delay(self.config.fetch.user_agent)
+        if delay is not None:
+            assert self._fetcher is not None
+            self._fetcher.throttle.set_delay(host, delay)
+        if self.config.follow_sitemaps:
+            for sitemap in rules.sitemaps:
+                if (loc := canonical_url(sitemap, robots_url)) is not None:
+                    self._enqueue(_Request(loc, referrer=robots_url, is_sitemap=True))
+        return rules
+
+    def _robots_from(self, robots_url: str, fetched: Fetched | None) -> RobotsRules:
+        if fetched is None:
+            return RobotsRules("missing")
+        base = dict(attempts=fetched.attempts, fetched_at=fetched.fetched_at, status=fetched.status,
+                    content_type=fetched.content_type)
+        if fetched.error or fetched.status is None:
+            self._record(Visit(robots_url, "fetch_error", f"{fetched.error}: {fetched.error_detail}", **base))
+            return robots_from_response(None, b"")
+        ref = self.archive.write(fetched)
+        rules = robots_from_response(fetched.status, fetched.body)
+        self._record(Visit(robots_url, "robots_txt", f"HTTP {fetched.status}: {rules.status}", warc=ref, **base))
+        return rules

@@ -1,0 +1,125 @@
+"""The crawl's ledger: one Visit per URL the run met, so no URL is ever lost silently.
+
+A visit ends in exactly one outcome. The crawler and the WARC reader decide the transport-level
+outcomes; the page pipeline later turns ``fetched`` into ``document`` or ``not_article``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from extract.archive import WarcRef, iter_responses
+from extract.urls import canonical_url, host_of
+
+# outcome -> what it means (documented in the README's pages table)
+OUTCOMES = {
+    "document": "an article page: its row is in documents/",
+    "not_article": "an HTML page that is not an article (index, listing, error page)",
+    "extract_error": "an HTML page whose text could not be extracted",
+    "fetched": "fetched, not yet processed (never left in a finished run)",
+    "redirect": "answered with a redirect; the target is its own visit",
+    "http_error": "answered with a 4xx/5xx status (after retries)",
+    "non_html": "a file that is not an HTML page (PDF, image, ...)",
+    "robots_txt": "the host's robots.txt",
+    "sitemap": "a sitemap, whose URLs were queued",
+    "robots_disallowed": "not requested: robots.txt disallows it",
+    "off_site": "not requested: the host is not one of the seeds' hosts",
+    "fetch_error": "no usable response: timeout, connection error, too large, redirect chain too long",
+    "skipped": "not requested: a crawl limit was reached",
+    "superseded": "an older response for the same URL in the input WARCs",
+}
+
+
+@dataclass(frozen=True)
+class Visit:
+    url: str
+    outcome: str
+    reason: str | None = None
+    status: int | None = None
+    content_type: str | None = None
+    fetched_at: datetime | None = None
+    attempts: int = 0
+    referrer: str | None = None
+    redirect_to: str | None = None
+    warc: WarcRef | None = None
+    doc_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {self.outcome!r}")
+
+    @property
+    def host(self) -> str:
+        return host_of(self.url)
+
+    def resolved(self, outcome: str, reason: str | None = None, doc_id: str | None = None) -> Visit:
+        return replace(self, outcome=outcome, reason=reason, doc_id=doc_id)
+
+
+def media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def is_html(content_type: str | None) -> bool:
+    """HTML, or no declared type (served HTML is sniffed later by the extractor)."""
+    return media_type(content_type) in ("", "text/html", "application/xhtml+xml")
+
+
+def classify_response(url: str, status: int, content_type: str | None) -> tuple[str, str | None]:
+    """Outcome of an HTTP response before any parsing: only ``fetched`` goes on to extraction."""
+    if 300 <= status < 400:
+        return "redirect", f"HTTP {status}"
+    if status >= 400 or status < 200:
+        return "http_error", f"HTTP {status}"
+    if url.split("?")[0].endswith("/robots.txt"):
+        return "robots_txt", None
+    if not is_html(content_type):
+        return "non_html", media_type(content_type)
+    return "fetched", None
+
+
+def visit_row(visit: Visit, crawl_date: str) -> dict:
+    """A Visit as a row of the pages table (see transform.schema.PAGE_FIELDS)."""
+    return {
+        "url": visit.url,
+        "host": visit.host,
+        "outcome": visit.outcome,
+        "reason": visit.reason,
+        "status": visit.status,
+        "content_type": visit.content_type,
+        "redirect_to": visit.redirect_to,
+        "referrer": visit.referrer,
+        "attempts": visit.attempts,
+        "fetched_at": visit.fetched_at,
+        "doc_id": visit.doc_id,
+        "warc_file": Path(visit.warc.file).name if visit.warc else None,
+        "warc_record_id": visit.warc.record_id if visit.warc else None,
+        "crawl_date": visit.fetched_at.date().isoformat() if visit.fetched_at else crawl_date,
+    }
+
+
+def visits_from_warcs(paths: list[str | Path]) -> list[Visit]:
+    """The ledger for archived input: one visit per response record.
+
+    When a URL has several responses (a re-crawl, retries kept by another crawler), the last
+    one counts and the earlier ones are recorded as superseded.
+    """
+    visits: list[Visit] = []
+    latest: dict[str, int] = {}
+    for response in iter_responses(paths):
+        outcome, reason = classify_response(response.url, response.status, response.header("content-type"))
+        location = response.header("location") if outcome == "redirect" else None
+        redirect_to = canonical_url(location, response.url) if location else None
+        if redirect_to:
+            reason = f"{reason} → {redirect_to}"
+        if response.url in latest:
+            earlier = visits[latest[response.url]]
+            visits[latest[response.url]] = earlier.resolved("superseded", "a later response for this URL is in the input")
+        latest[response.url] = len(visits)
+        visits.append(Visit(
+            response.url, outcome, reason, status=response.status, content_type=response.header("content-type"),
+            fetched_at=response.fetched_at, attempts=1, redirect_to=redirect_to, warc=response.ref,
+        ))
+    return visits

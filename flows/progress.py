@@ -1,0 +1,73 @@
+"""Progress bars for long work: the crawl (per-host counts, rate, errors) and page processing.
+
+Bars render only on a terminal; under CI or a scheduler they stay silent and the run report
+tells the story.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from extract.visits import Visit
+
+_ERRORS = {"fetch_error", "http_error"}
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+        transient=False,
+    )
+
+
+class CrawlProgress:
+    """Counts visits per host as they finish; ``on_visit`` is the crawler's callback."""
+
+    def __init__(self, console: Console | None = None):
+        self.console = console or Console(file=sys.stderr)
+        self.per_host: Counter[str] = Counter()
+        self.errors = 0
+        self._bar = _progress(self.console)
+        self._task = self._bar.add_task("crawl", total=None, detail="")
+
+    def __enter__(self) -> CrawlProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._bar.stop()
+
+    def on_visit(self, visit: Visit) -> None:
+        self.per_host[visit.host] += 1
+        self.errors += visit.outcome in _ERRORS
+        hosts = " ".join(f"{host} {n}" for host, n in self.per_host.most_common(4))
+        self._bar.update(self._task, advance=1, detail=f"errors {self.errors} · {hosts}")
+
+
+class BatchProgress:
+    """Pages processed out of pages fetched."""
+
+    def __init__(self, total: int, console: Console | None = None):
+        self.console = console or Console(file=sys.stderr)
+        self._bar = _progress(self.console)
+        self._task = self._bar.add_task("extract", total=total, detail="")
+
+    def __enter__(self) -> BatchProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._bar.stop()
+
+    def advance(self, pages: int, documents: int) -> None:
+        self._bar.update(self._task, advance=pages, detail=f"documents {documents}")

@@ -1,0 +1,93 @@
+"""The run report: what the run saw, kept, dropped (and why), and where the output is."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from extract.visits import Visit
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    out: str
+    urls_met: int
+    pages_fetched: int
+    documents: int
+    canonical_documents: int
+    duplicate_clusters: int  # clusters with two or more members
+    documents_in_duplicate_clusters: int
+    outcomes: dict[str, int]
+    dropped: dict[str, int]  # "outcome: reason" -> count, for every URL that is not a document
+    per_host: dict[str, dict[str, int]]
+    files: dict[str, list[str]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def path(self) -> Path:
+        return Path(self.out) / "runs" / f"{self.run_id}.json"
+
+    def save(self) -> Path:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        return self.path
+
+    def render(self, console: Console) -> None:
+        console.print(f"[bold]cuishou run {self.run_id}[/bold] finished in {self.seconds:.1f} s")
+        summary = Table(show_header=False, box=None)
+        for label, value in [
+            ("URLs met", self.urls_met),
+            ("pages fetched", self.pages_fetched),
+            ("documents written", self.documents),
+            ("canonical documents", self.canonical_documents),
+            ("duplicate clusters", f"{self.duplicate_clusters} ({self.documents_in_duplicate_clusters} documents)"),
+        ]:
+            summary.add_row(label, str(value))
+        console.print(summary)
+        if self.dropped:
+            table = Table(title="not documents, by outcome and reason")
+            table.add_column("outcome: reason")
+            table.add_column("URLs", justify="right")
+            for reason, count in sorted(self.dropped.items(), key=lambda kv: (-kv[1], kv[0])):
+                table.add_row(reason, str(count))
+            console.print(table)
+        console.print(f"documents: {Path(self.out) / 'documents'}")
+        console.print(f"pages:     {Path(self.out) / 'pages'}")
+        console.print(f"report:    {self.path}")
+
+
+def _reason_key(visit: Visit) -> str:
+    reason = visit.reason or ""
+    if visit.outcome in ("redirect", "robots_txt"):
+        reason = reason.split(" → ")[0].split(":")[0]
+    return f"{visit.outcome}: {reason}" if reason else visit.outcome
+
+
+def build_report(
+    run_id: str, out: Path, visits: list[Visit], documents: list[dict], files: dict[str, list[Path]], seconds: float
+) -> RunReport:
+    clusters = Counter(row["dup_cluster"] for row in documents)
+    per_host: dict[str, Counter] = {}
+    for visit in visits:
+        per_host.setdefault(visit.host, Counter())[visit.outcome] += 1
+    return RunReport(
+        run_id=run_id,
+        out=str(out),
+        urls_met=len(visits),
+        pages_fetched=sum(v.status is not None for v in visits),
+        documents=len(documents),
+        canonical_documents=sum(bool(row["is_canonical"]) for row in documents),
+        duplicate_clusters=sum(n > 1 for n in clusters.values()),
+        documents_in_duplicate_clusters=sum(n for n in clusters.values() if n > 1),
+        outcomes=dict(Counter(v.outcome for v in visits)),
+        dropped=dict(Counter(_reason_key(v) for v in visits if v.outcome != "document")),
+        per_host={host: dict(counts) for host, counts in sorted(per_host.items())},
+        files={table: [str(p) for p in paths] for table, paths in files.items()},
+        seconds=round(seconds, 2),
+    )

@@ -1,0 +1,93 @@
+"""Shared test fixtures: the labelled dev site served for real on 127.0.0.1, and Prefect isolation."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+# Prefect reads these at import time: keep its state out of ~/.prefect and its telemetry off.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="cuishou-prefect-home-"))
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+for proxy_variable in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+    os.environ.pop(proxy_variable, None)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEV_SITE = FIXTURES / "dev_site"
+
+
+def _load_site_server():
+    spec = importlib.util.spec_from_file_location("dev_site_server", DEV_SITE / "site_server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass
+class DevSite:
+    """The dev site served on 127.0.0.1; ``requests`` logs every (host, path) asked for."""
+
+    proxy: str
+    seeds: list[str]
+    requests: list[tuple[str, str]] = field(default_factory=list)
+
+
+@contextmanager
+def serve_dev_site() -> Iterator[DevSite]:
+    """Serve the dev site until the block ends; a fresh server has fresh fail-first counters."""
+    module = _load_site_server()
+    log: list[tuple[str, str]] = []
+
+    class RecordingHandler(module.Handler):
+        def _handle(self, head_only=False):
+            log.append(self._target())
+            return super()._handle(head_only)
+
+    config = json.loads((DEV_SITE / "routes.json").read_text(encoding="utf-8"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordingHandler)
+    server.daemon_threads = True
+    server.root, server.routes, server.quiet = str(DEV_SITE), config["hosts"], True
+    server.not_found = config["not_found_page"].encode("utf-8")
+    server.counters, server.lock = {}, threading.Lock()
+    server.seeds = (DEV_SITE / "seeds.txt").read_text()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    seeds = [line.strip() for line in server.seeds.splitlines() if line.strip()]
+    try:
+        yield DevSite(f"http://127.0.0.1:{server.server_address[1]}", seeds, log)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def dev_site() -> Iterator[DevSite]:
+    with serve_dev_site() as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def gold() -> list[dict]:
+    with open(DEV_SITE / "gold.jsonl", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """A throw-away Prefect API for flow tests only (it takes ~13 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -1,0 +1,83 @@
+import asyncio
+from collections import Counter
+
+import pytest
+from conftest import serve_dev_site
+
+from extract.archive import WarcArchive, iter_responses
+from extract.crawl import CrawlConfig, Crawler, read_seeds
+from extract.fetch import FetchConfig
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    """One crawl of the dev site shared by the read-only checks below: (site, visits, warc files)."""
+    with serve_dev_site() as site:
+        config = CrawlConfig(FetchConfig(proxy=site.proxy, delay=0.0, backoff=0.05))
+        with WarcArchive(tmp_path_factory.mktemp("warc"), "test") as archive:
+            visits = asyncio.run(Crawler(site.seeds, config, archive).run())
+        yield site, visits, archive.files
+
+
+def test_crawl_reaches_every_article_and_accounts_for_every_url(crawled, gold):
+    _, visits, _ = crawled
+    by_url = {v.url: v for v in visits}
+    assert len(by_url) == len(visits), "a URL was recorded twice"
+    for page in gold:
+        assert page["url"] in by_url, f"{page['kind']} {page['url']} was never accounted for"
+        visit = by_url[page["url"]]
+        expected = {"article": "fetched", "index": "fetched", "disallowed": "robots_disallowed",
+                    "not_found": "http_error", "redirect": "redirect", "binary": "non_html"}[page["kind"]]
+        assert visit.outcome == expected, page["url"]
+    articles = [g["url"] for g in gold if g["kind"] == "article"]
+    assert sum(by_url[u].outcome == "fetched" for u in articles) == 34
+
+
+def test_robots_disallowed_pages_are_never_requested(crawled, gold):
+    dev_site, _, _ = crawled
+    requested = {f"http://{host}{path}" for host, path in dev_site.requests}
+    for page in gold:
+        if page["kind"] == "disallowed":
+            assert page["url"] not in requested
+
+
+def test_flaky_page_is_retried_and_sitemap_only_page_found(crawled, gold):
+    _, visits, _ = crawled
+    by_url = {v.url: v for v in visits}
+    flaky = next(g for g in gold if g.get("fail_first"))
+    assert by_url[flaky["url"]].attempts == flaky["fail_first"] + 1
+    for page in gold:
+        if page.get("sitemap_only"):
+            assert by_url[page["url"]].outcome == "fetched"
+            assert by_url[page["url"]].referrer.endswith("sitemap.xml")
+
+
+def test_every_response_is_archived_once(crawled):
+    _, visits, files = crawled
+    archived = Counter(r.url for r in iter_responses(files))
+    assert max(archived.values()) == 1
+    fetched = {v.url for v in visits if v.warc is not None}
+    assert set(archived) == fetched
+
+
+def test_off_site_links_are_recorded_not_requested(crawled):
+    dev_site, visits, _ = crawled
+    off_site = {v.url for v in visits if v.outcome == "off_site"}
+    assert "https://beian.example.org/" in off_site
+    assert not any(host.endswith("example.org") for host, _ in dev_site.requests)
+
+
+def test_max_pages_stops_requests_and_records_the_rest(dev_site, tmp_path):
+    config = CrawlConfig(FetchConfig(proxy=dev_site.proxy, delay=0.0), max_pages=5)
+    with WarcArchive(tmp_path, "t") as archive:
+        visits = asyncio.run(Crawler(dev_site.seeds, config, archive).run())
+    assert len(dev_site.requests) == 5
+    assert any(v.outcome == "skipped" for v in visits)
+
+
+def test_read_seeds_skips_comments_and_rejects_garbage():
+    assert read_seeds(["# seeds", "", "http://Site-A.test"]) == ["http://site-a.test/"]
+    with pytest.raises(ValueError, match="line 2"):
+        read_seeds(["http://a.test/", "ftp://nope"])
+    with pytest.raises(ValueError):
+        read_seeds(["# nothing"])

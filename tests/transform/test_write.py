@@ -1,0 +1,66 @@
+from datetime import UTC, date, datetime
+
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+
+from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION
+from transform.write import write_corpus, write_partitioned
+
+
+def page_row(url: str, day: str = "2026-11-23") -> dict:
+    return {"url": url, "host": "a.test", "outcome": "http_error", "reason": "HTTP 404", "status": 404,
+            "content_type": "text/html", "redirect_to": None, "referrer": None, "attempts": 1,
+            "fetched_at": datetime.fromisoformat(f"{day}T01:00:00+00:00"), "doc_id": None, "warc_file": None,
+            "warc_record_id": None, "crawl_date": day}
+
+
+def document_row(doc_id: str) -> dict:
+    row = {field.name: None for field in DOCUMENT_SCHEMA}
+    row.update(doc_id=doc_id, url=f"http://a.test/{doc_id}", host="a.test", text="花呗逾期", language="zh",
+               dup_cluster=f"c-{doc_id}", is_canonical=True, cluster_size=1, dup_similarity=0.0, products=["花呗"],
+               channels=[], topics=[], comments=[], removed=[{"rule": "footer", "text": "Copyright"}],
+               text_chars=4, removed_share=0.1, scrubbed_gaps=0, spin_density=0.0, quality_score=0.9,
+               fetched_at=datetime(2026, 11, 23, tzinfo=UTC), http_status=200, content_sha256="0" * 64,
+               encoding="utf-8", encoding_source="http", pipeline_version="test", published=date(2025, 1, 2),
+               crawl_date="2026-11-23")
+    return row
+
+
+def test_partitions_by_crawl_date_with_zstd_and_schema_metadata(tmp_path):
+    rows = [page_row("http://a.test/1", "2026-11-22"), page_row("http://a.test/2"), page_row("http://a.test/3")]
+    paths = write_partitioned(rows, PAGE_SCHEMA, tmp_path / "pages", "crawl_date", "part-r1")
+    assert sorted(p.parent.name for p in paths) == ["crawl_date=2026-11-22", "crawl_date=2026-11-23"]
+    metadata = pq.ParquetFile(paths[0]).metadata
+    assert metadata.row_group(0).column(0).compression == "ZSTD"
+    schema = pq.read_schema(paths[0])
+    assert schema.metadata[b"cuishou.schema_version"] == SCHEMA_VERSION.encode()
+    assert schema.field("outcome").metadata[b"description"].startswith(b"How the URL ended")
+    table = ds.dataset(tmp_path / "pages", partitioning="hive").to_table()
+    assert sorted(table.column("url").to_pylist()) == ["http://a.test/1", "http://a.test/2", "http://a.test/3"]
+
+
+def test_no_temporary_files_are_left_behind(tmp_path):
+    write_partitioned([page_row("http://a.test/1")], PAGE_SCHEMA, tmp_path, "crawl_date", "p")
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_empty_run_still_leaves_a_readable_dataset(tmp_path):
+    write_partitioned([], DOCUMENT_SCHEMA, tmp_path / "documents", "crawl_date", "p")
+    table = ds.dataset(tmp_path / "documents", partitioning="hive").to_table()
+    assert table.num_rows == 0 and "doc_id" in table.column_names
+
+
+def test_row_of_wrong_type_is_an_error_not_silent_loss(tmp_path):
+    bad = page_row("http://a.test/1") | {"attempts": "three"}
+    with pytest.raises((TypeError, ValueError)):
+        write_partitioned([bad], PAGE_SCHEMA, tmp_path, "crawl_date", "p")
+
+
+def test_rebuild_replaces_the_previous_snapshot(tmp_path):
+    write_corpus(tmp_path, "r1", [document_row("a"), document_row("b")], [page_row("http://a.test/1")])
+    write_corpus(tmp_path, "r2", [document_row("c")], [page_row("http://a.test/2")])
+    docs = ds.dataset(tmp_path / "documents", partitioning="hive").to_table()
+    assert docs.column("doc_id").to_pylist() == ["c"]
+    assert docs.column("removed").to_pylist() == [[{"rule": "footer", "text": "Copyright"}]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents", "pages"]

@@ -1,0 +1,102 @@
+"""One archived response in, one corpus row (or a recorded reason for none) out.
+
+This is the per-page pipeline every entry point shares (crawl, WARC input, ``cuishou extract``):
+decode → extract → clean → quality signals → tags. Corpus-level steps (dedup) come after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib.metadata import version
+
+from extract.decode import decode_html
+from extract.html_text import extract_page
+from extract.urls import host_of
+from transform.clean import clean_page
+from transform.quality import quality_signals
+from transform.tags import tag_document
+
+PIPELINE_VERSION = f"cuishou {version('cuishou')}; trafilatura {version('trafilatura')}"
+
+
+@dataclass(frozen=True)
+class PageInput:
+    """A fetched HTML response, as the archive holds it."""
+
+    url: str
+    status: int
+    content_type: str | None
+    body: bytes
+    fetched_at: datetime
+    warc_file: str | None = None
+    warc_record_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """A document row, or the outcome and reason why the page is not one."""
+
+    outcome: str  # document | not_article | extract_error
+    reason: str | None = None
+    row: dict | None = None
+
+
+def document_id(url: str, content_sha256: str) -> str:
+    """Stable across runs: the same URL with the same clean text always gets the same id."""
+    return hashlib.sha256(f"{url}\n{content_sha256}".encode()).hexdigest()[:32]
+
+
+def _published(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def process_page(page: PageInput) -> PageResult:
+    """Turn one HTML response into a document row (without the corpus-level dedup fields)."""
+    decoded = decode_html(page.body, page.content_type)
+    try:
+        extracted = extract_page(decoded.text, page.url)
+    except Exception as exc:  # a malformed page must become a recorded reason, not a crashed batch
+        return PageResult("extract_error", f"{type(exc).__name__}: {exc}")
+    if not extracted.is_article:
+        return PageResult("not_article", extracted.not_article_reason)
+    cleaned = clean_page(extracted)
+    if not cleaned.text.strip():
+        return PageResult("not_article", "no main text left after cleaning")
+    signals = quality_signals(extracted.text, cleaned)
+    tags = tag_document(cleaned.text, extracted.title)
+    content_sha256 = hashlib.sha256(cleaned.text.encode()).hexdigest()
+    row = {
+        "doc_id": document_id(page.url, content_sha256),
+        "url": page.url,
+        "host": host_of(page.url),
+        "title": extracted.title,
+        "published": _published(extracted.published),
+        "text": cleaned.text,
+        "language": extracted.language,
+        "products": tags.products,
+        "channels": tags.channels,
+        "topics": tags.topics,
+        "tag_evidence": json.dumps(tags.evidence, ensure_ascii=False, sort_keys=True),
+        "comments": cleaned.comments,
+        "removed": [{"rule": r.rule, "text": r.text} for r in cleaned.removed],
+        "text_chars": len(cleaned.text),
+        "removed_share": signals["removed_share"],
+        "scrubbed_gaps": signals["scrubbed_gaps"],
+        "spin_density": signals["spin_density"],
+        "quality_score": signals["quality_score"],
+        "fetched_at": page.fetched_at,
+        "http_status": page.status,
+        "content_sha256": content_sha256,
+        "encoding": decoded.encoding,
+        "encoding_source": decoded.source,
+        "warc_file": page.warc_file,
+        "warc_record_id": page.warc_record_id,
+        "pipeline_version": PIPELINE_VERSION,
+    }
+    return PageResult("document", None, row)
