@@ -15,6 +15,7 @@ from extract.decode import decode_html
 from extract.fetch import Fetched, FetchConfig, Fetcher
 from extract.links import page_links, sitemap_urls
 from extract.robots import RobotsRules, robots_from_response
+from extract.ssrf import refusal_reason
 from extract.urls import canonical_url, host_of
 from extract.visits import Visit, classify_response
 
@@ -33,6 +34,7 @@ class _Request:
     referrer: str | None = None
     redirects: int = 0
     is_sitemap: bool = False
+    from_seed: bool = False  # a seed, or a redirect chain that started at one
 
 
 def read_seeds(lines: Iterable[str]) -> list[str]:
@@ -64,13 +66,15 @@ class Crawler:
         self.seeds = seeds
         self.config = config
         self.archive = archive
-        self.scope = {host_of(url) for url in seeds}
+        self.seed_hosts = frozenset(host_of(url) for url in seeds)
+        self.scope = set(self.seed_hosts)  # grows by the hosts that seeds redirect to (http→https, www.)
         self.visits: list[Visit] = []
         self._on_visit = on_visit or (lambda visit: None)
         self._seen: set[str] = set()
         self._queue: asyncio.Queue[_Request] = asyncio.Queue()
         self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._refusals: dict[str, str | None] = {}
         self._requests = 0
         self._fetcher: Fetcher | None = None
 
@@ -78,7 +82,7 @@ class Crawler:
         self._fetcher = Fetcher(self.config.fetch)
         try:
             for url in self.seeds:
-                self._enqueue(_Request(url))
+                self._enqueue(_Request(url, from_seed=True))
             workers_count = max(2, min(64, self.config.fetch.per_host_concurrency * len(self.scope) + 1))
             workers = [asyncio.create_task(self._worker()) for _ in range(workers_count)]
             await self._queue.join()
@@ -97,7 +101,7 @@ class Crawler:
         if request.url in self._seen:
             return
         self._seen.add(request.url)
-        if host_of(request.url) not in self.scope:
+        if host_of(request.url) not in self.scope and not request.from_seed:
             self._record(Visit(request.url, "off_site", "host not among the seeds' hosts", referrer=request.referrer))
             return
         self._queue.put_nowait(request)
@@ -112,6 +116,13 @@ class Crawler:
 
     async def _visit(self, request: _Request) -> None:
         host = host_of(request.url)
+        if host not in self.seed_hosts:
+            if host not in self._refusals:
+                self._refusals[host] = await refusal_reason(host)
+            if self._refusals[host]:
+                self._record(Visit(request.url, "refused", self._refusals[host], referrer=request.referrer))
+                return
+            self.scope.add(host)
         rules = await self._rules_for(host, request.url)
         if not rules.allows(request.url, self.config.fetch.user_agent):
             reason = "robots.txt unreachable (5xx): assuming disallow" if rules.status == "unreachable" else None
@@ -161,7 +172,7 @@ class Crawler:
             return Visit(request.url, "fetch_error", f"redirect chain longer than {self.config.max_redirects}",
                          redirect_to=target, warc=ref, **base)
         self._enqueue(_Request(target, referrer=request.url, redirects=request.redirects + 1,
-                               is_sitemap=request.is_sitemap))
+                               is_sitemap=request.is_sitemap, from_seed=request.from_seed))
         return Visit(request.url, "redirect", f"{reason} → {target}", redirect_to=target, warc=ref, **base)
 
     def _queue_sitemap(self, url: str, body: bytes) -> None:

@@ -26,6 +26,7 @@ OUTCOMES = {
     "sitemap": "a sitemap, whose URLs were queued",
     "robots_disallowed": "not requested: robots.txt disallows it",
     "off_site": "not requested: the host is not one of the seeds' hosts",
+    "refused": "not requested: the host is, or resolves to, an internal address (SSRF guard)",
     "fetch_error": "no usable response: timeout, connection error, too large, redirect chain too long",
     "skipped": "not requested: a crawl limit was reached",
     "superseded": "an older response for the same URL in the input WARCs",

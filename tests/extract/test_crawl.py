@@ -81,3 +81,23 @@ def test_read_seeds_skips_comments_and_rejects_garbage():
         read_seeds(["http://a.test/", "ftp://nope"])
     with pytest.raises(ValueError):
         read_seeds(["# nothing"])
+
+
+def test_redirect_into_an_internal_address_is_refused(tmp_path):
+    """Seeds are trusted as given; a host reached by a seed's redirect must be public."""
+    from http_server import Reply, ScriptedServer
+
+    html = {"Content-Type": "text/html"}
+    routes = {
+        "/robots.txt": [Reply(404)],
+        "/start": [Reply(302, b"", {"Location": "http://127.0.0.2:9/admin"})],
+        "/page": [Reply(200, b'<a href="http://127.0.0.2/x">x</a><a href="http://localhost/y">y</a>', html)],
+    }
+    with ScriptedServer(routes) as server, WarcArchive(tmp_path, "t") as archive:
+        seeds = [f"{server.url}/start", f"{server.url}/page"]
+        visits = asyncio.run(Crawler(seeds, CrawlConfig(FetchConfig(delay=0.0)), archive).run())
+    outcome = {v.url: (v.outcome, v.reason) for v in visits}
+    assert outcome["http://127.0.0.2:9/admin"][0] == "refused"
+    assert "loopback" in outcome["http://127.0.0.2:9/admin"][1]
+    assert outcome["http://127.0.0.2/x"][0] == outcome["http://localhost/y"][0] == "off_site"
+    assert {path for path, _ in server.hits} == {"/robots.txt", "/start", "/page"}

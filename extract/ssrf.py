@@ -1,0 +1,44 @@
+"""Never let a page steer the crawler into the operator's own network.
+
+Hosts named in the seeds are trusted as given (an operator may crawl an intranet on purpose).
+Any other host, reached through a redirect, is refused if it is, or resolves to, an address that
+is not globally routable: loopback, RFC 1918 private, link-local (cloud metadata at
+169.254.169.254), CGNAT, multicast, reserved, unspecified, or an IPv6 form of one of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+
+
+def _refusal(address: str) -> str | None:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip.is_global and not ip.is_multicast:
+        return None
+    kind = next(
+        (name for name in ("loopback", "private", "link_local", "multicast", "reserved", "unspecified")
+         if getattr(ip, f"is_{name}")),
+        "non-global",
+    )
+    return f"{address} is a {kind.replace('_', '-')} address"
+
+
+async def refusal_reason(host: str) -> str | None:
+    """Why the crawler must not connect to ``host``, or None if every address it has is public."""
+    try:
+        return _refusal(host.strip("[]"))
+    except ValueError:
+        pass  # a name, not an address literal
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        return f"cannot resolve {host} to check it: {exc.strerror or exc}"
+    for info in infos:
+        if reason := _refusal(info[4][0]):
+            return f"{host} resolves to {reason}"
+    return None
