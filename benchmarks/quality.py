@@ -182,7 +182,7 @@ def main() -> None:
     ours = {r["url"]: r for r in rows}
     ours_scores = score(articles, ours, {r["url"]: r["dup_cluster"] for r in rows})
     base = baseline(args.site, articles)
-    for url, got in base.items():
+    for got in base.values():
         got.update(naive_tags(got["text"]))
     base_scores = score(articles, base, datasketch_clusters({u: b["text"] for u, b in base.items()}))
 

@@ -96,7 +96,9 @@ class WarcArchive:
             "request",
             payload=io.BytesIO(b""),
             length=0,
-            http_headers=StatusAndHeaders(f"GET {_path_of(fetched.url)}", fetched.request_headers, is_http_request=True),
+            http_headers=StatusAndHeaders(
+                f"GET {_path_of(fetched.url)}", fetched.request_headers, is_http_request=True
+            ),
             warc_headers_dict={"WARC-Date": date},
         )
         record_id = response.rec_headers.get_header("WARC-Record-ID")

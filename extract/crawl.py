@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from extract.archive import WarcArchive
 from extract.decode import decode_html
-from extract.fetch import Fetched, FetchConfig, Fetcher
+from extract.fetch import FetchConfig, Fetched, Fetcher
 from extract.links import page_links, sitemap_urls
 from extract.robots import RobotsRules, robots_from_response
 from extract.ssrf import refusal_reason

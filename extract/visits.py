@@ -101,6 +101,9 @@ def visit_row(visit: Visit, crawl_date: str) -> dict:
     }
 
 
+_SUPERSEDED = "a later response for this URL is in the input"
+
+
 def visits_from_warcs(paths: list[str | Path]) -> list[Visit]:
     """The ledger for archived input: one visit per response record.
 
@@ -117,7 +120,7 @@ def visits_from_warcs(paths: list[str | Path]) -> list[Visit]:
             reason = f"{reason} → {redirect_to}"
         if response.url in latest:
             earlier = visits[latest[response.url]]
-            visits[latest[response.url]] = earlier.resolved("superseded", "a later response for this URL is in the input")
+            visits[latest[response.url]] = earlier.resolved("superseded", _SUPERSEDED)
         latest[response.url] = len(visits)
         visits.append(Visit(
             response.url, outcome, reason, status=response.status, content_type=response.header("content-type"),

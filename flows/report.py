@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -11,6 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from extract.visits import Visit
+
+_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
 
 
 @dataclass
@@ -63,7 +66,8 @@ class RunReport:
 
 
 def _reason_key(visit: Visit) -> str:
-    reason = visit.reason or ""
+    """Reasons grouped for counting: without redirect targets and per-page percentages."""
+    reason = _PERCENT.sub("N%", visit.reason or "")
     if visit.outcome in ("redirect", "robots_txt"):
         reason = reason.split(" → ")[0].split(":")[0]
     return f"{visit.outcome}: {reason}" if reason else visit.outcome

@@ -78,9 +78,10 @@ def write_corpus(out: Path, run_id: str, documents: list[dict], pages: list[dict
     """
     staging = out / f".staging-{run_id}"
     shutil.rmtree(staging, ignore_errors=True)
+    prefix = f"part-{run_id}"
     written = {
-        "documents": write_partitioned(documents, DOCUMENT_SCHEMA, staging / "documents", "crawl_date", f"part-{run_id}"),
-        "pages": write_partitioned(pages, PAGE_SCHEMA, staging / "pages", "crawl_date", f"part-{run_id}"),
+        "documents": write_partitioned(documents, DOCUMENT_SCHEMA, staging / "documents", "crawl_date", prefix),
+        "pages": write_partitioned(pages, PAGE_SCHEMA, staging / "pages", "crawl_date", prefix),
     }
     for table in written:
         target, previous = out / table, out / f".previous-{run_id}-{table}"

@@ -1,0 +1,356 @@
+"""Genre junk removal: one test per junk type on real fragments, plus the whole dev site.
+
+Fragments are copied from tests/fixtures/seeds (real pages of the genre, text dumps) or from the
+dev site's HTML. Each junk test checks both that the junk is gone and which rule removed it, so
+it fails when that rule is removed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from extract.decode import decode_html
+from extract.html_text import ExtractedPage, extract_page, text_only_page
+from transform.clean import CleanText, clean_page
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+DEV_SITE = FIXTURES / "dev_site"
+ROUTES = json.loads((DEV_SITE / "routes.json").read_text(encoding="utf-8"))
+GOLD = [json.loads(line) for line in (DEV_SITE / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+ARTICLES = [g for g in GOLD if g["kind"] == "article"]
+
+
+def dev_html(url: str) -> str:
+    host, path = re.fullmatch(r"https?://([^/]+)(/.*)", url).groups()
+    route = ROUTES["hosts"][host][path]
+    return decode_html((DEV_SITE / route["file"]).read_bytes(), route.get("content_type")).text
+
+
+@cache
+def dev_page(url: str) -> tuple[ExtractedPage, CleanText]:
+    page = extract_page(dev_html(url), url)
+    return page, clean_page(page)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def bigram_f1(predicted: str, reference: str) -> float:
+    """F1 over the bag of character bigrams after NFKC and removing whitespace."""
+    def bigrams(text: str) -> Counter[str]:
+        text = squash(unicodedata.normalize("NFKC", text))
+        return Counter(text[i:i + 2] for i in range(len(text) - 1))
+
+    pred, ref = bigrams(predicted), bigrams(reference)
+    overlap = sum((pred & ref).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(pred.values()), overlap / sum(ref.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def removed_by(clean: CleanText, rule: str) -> list[str]:
+    return [r.text for r in clean.removed if r.rule == rule]
+
+
+def clean_text(text: str, title: str | None = None) -> CleanText:
+    return clean_page(text_only_page(text, title))
+
+
+# --- one test per junk type -------------------------------------------------------------------
+
+SEED_000_COMMENTS = """\
+面对微粒贷逾期解决难题借款人要保持冷静,熟悉催收员身份,确认逾期金额与还款期限,沟通协商还款计划,并依法维护自身权益。
+
+精彩评论
+
+头像 战场猛将 2025-03-25
+头像 2025-03-25
+微粒贷作为一款便捷的个人小额信用贷款产品在满足客户短期资金需求方面发挥了关键作用。随着采用人数的增加逾期还款的情况也逐渐增多。
+头像 糙汉爱娇娘 2025-03-25
+贷款机构会首先通过发短信,打电话的方式进行催收.如果借款人一直拖欠不还,且欠款金额较大。
+
+编辑:逾期资讯-合作伙伴
+"""
+
+
+def test_comment_section_goes_to_comments_not_text():
+    clean = clean_text(SEED_000_COMMENTS)
+    assert clean.text.startswith("面对微粒贷逾期解决难题")
+    assert "头像" not in clean.text and "精彩评论" not in clean.text
+    assert "贷款机构会首先通过发短信" not in clean.text
+    assert clean.comments == [
+        "微粒贷作为一款便捷的个人小额信用贷款产品在满足客户短期资金需求方面发挥了关键作用。随着采用人数的增加逾期还款的情况也逐渐增多。",
+        "贷款机构会首先通过发短信,打电话的方式进行催收.如果借款人一直拖欠不还,且欠款金额较大。",
+    ]
+    assert "头像 糙汉爱娇娘 2025-03-25" in removed_by(clean, "comment_section")
+
+
+SEED_003_PERSONAS = """\
+在此期间,请务必留意语气礼貌且真诚,这样有助于建立良好的沟通氛围。
+头像 史高扬-法务助理 2025-05-10
+随着互联网金融的快速发展越来越多的人选择通过申请贷款微粒贷便是其中一款备受关注的产品。
+史高扬-法务助理 2025-05-10 在享受便捷服务的同时部分客户也可能因各种起因面临逾期难题。
+师伯-律师 2025-05-10
+停息分期 微粒贷逾期2天发信息怎么办。
+"""
+
+
+def test_persona_commenters_without_a_comment_heading():
+    clean = clean_text(SEED_003_PERSONAS)
+    assert clean.text == "在此期间,请务必留意语气礼貌且真诚,这样有助于建立良好的沟通氛围。"
+    assert "师伯-律师 2025-05-10" in removed_by(clean, "persona_commenter")
+    assert "在享受便捷服务的同时部分客户也可能因各种起因面临逾期难题。" in clean.comments
+    assert "停息分期 微粒贷逾期2天发信息怎么办。" in clean.comments
+
+
+SEED_003_COMMENT_CHROME = """\
+期望每位客户都能从中汲取经验教训,在未来的借贷活动中更加谨慎小心,远离不必要的麻烦与纠纷。
+发布于 2025-05-10 19:36:30・IP 属地北京
+写下你的评论...
+
+还没有评论,发表之一个评论吧
+"""
+
+
+def test_comment_widgets_are_removed():
+    clean = clean_text(SEED_003_COMMENT_CHROME)
+    assert clean.text == "期望每位客户都能从中汲取经验教训,在未来的借贷活动中更加谨慎小心,远离不必要的麻烦与纠纷。"
+    assert removed_by(clean, "comment_section") == [
+        "发布于 2025-05-10 19:36:30・IP 属地北京",
+        "写下你的评论...",
+        "还没有评论,发表之一个评论吧",
+    ]
+
+
+def test_dom_comment_container_lines_are_removed():
+    """site-c: the extractor merges each comment into one '- 名字 日期 正文' line without any
+    heading; only the DOM comment container identifies '星河滚烫' as a commenter."""
+    page, clean = dev_page("http://site-c.test/wenda/157102.html")
+    merged = "- 星河滚烫 2025-06-07 征信花了以后再想贷款真的很难批,现在每个月按时还一点~"
+    assert merged in page.text
+    assert merged in removed_by(clean, "comment_section")
+    assert "星河滚烫" not in clean.text
+    assert "征信花了以后再想贷款真的很难批,现在每个月按时还一点~" in clean.comments
+
+
+SEED_001_LINK_FARM = """\
+微粒贷作为正规金融机构的产品,其逾期处理与催收行为必须严格遵守相关法律法规。同时,树立正确的信用观念,避免逾期,是防范此类问题的根本之道。
+
+相关内容:
+回收全新未拆封手机的可行性分析
+分期购买手机0首付真相揭秘
+分期购买手机的高额利息合法性解析
+分期零首付,轻松拥有OPPO N3:科技魅力触手可及
+分期购买手机为何显得更便宜?
+消费分期公司声称将进行上门访问:应对策略与注意事项
+如何查找并利用消费分期服务
+"""
+
+
+def test_link_farm_under_a_related_heading():
+    clean = clean_text(SEED_001_LINK_FARM)
+    assert clean.text.startswith("微粒贷作为正规金融机构的产品") and "\n" not in clean.text
+    farm = removed_by(clean, "link_farm")
+    assert farm[0] == "相关内容:" and "分期购买手机为何显得更便宜?" in farm and len(farm) == 8
+
+
+SITE_A_SIDEBAR = ["上门催收人员能做什么、不能做什么", "微粒贷逾期结清后,征信多久才能恢复", "花唄逾期一天會不會影響徵信"]
+
+
+def test_run_of_link_titles_without_heading():
+    text = "只要做到这几点,电话录音就能在维权过程中发挥应有的作用。\n" + "\n".join(SITE_A_SIDEBAR)
+    page = replace(text_only_page(text), link_texts=frozenset(map(squash, SITE_A_SIDEBAR)))
+    clean = clean_page(page)
+    assert clean.text == "只要做到这几点,电话录音就能在维权过程中发挥应有的作用。"
+    assert removed_by(clean, "link_farm") == SITE_A_SIDEBAR
+
+
+SEED_000_TITLE = "微粒贷逾期处理指南:上门催收两次的应对策略与法律权益解析"
+SEED_000_INJECTED = f"""\
+1. 借款人的合法权益
+
+{SEED_000_TITLE}
+
+按照我国相关法律法规,借款人享有以下合法权益:
+
+(1)知情权:借款人有权理解贷款的利率、还款期限、逾期利息等事项。
+
+{SEED_000_TITLE}
+
+(2)选择权:借款人有权选择还款办法,如等额本息、等额本金等。
+"""
+
+
+@pytest.mark.parametrize("title", [SEED_000_TITLE, None])
+def test_injected_title_lines(title):
+    """With the page title, or (text dumps) the recurring first heading-like line."""
+    text = SEED_000_INJECTED if title else f"{SEED_000_TITLE}\n{SEED_000_INJECTED}"
+    clean = clean_text(text, title)
+    assert SEED_000_TITLE not in clean.text
+    assert clean.text.splitlines()[:2] == ["1. 借款人的合法权益", "按照我国相关法律法规,借款人享有以下合法权益:"]
+    assert len(removed_by(clean, "injected_title")) == (2 if title else 3)
+
+
+def test_title_with_question_mark_is_an_injected_title():
+    clean = clean_text("微粒贷逾期2天发信息怎么办?\n近年来随着互联网金融的迅速发展越来越多的人开始选择通过线上贷款平台解决资金需求。", "微粒贷逾期2天发信息怎么办")
+    assert removed_by(clean, "injected_title") == ["微粒贷逾期2天发信息怎么办?"]
+
+
+SEED_000_OUTLINE = """\
+在当今社会,贷款已经成为多人解决资金疑惑的一种常见形式。
+一、应对上门催收两次的策略
+1. 保持冷静,熟悉催收员身份
+2. 确认逾期金额与还款期限
+3. 沟通协商还款计划
+一、应对上门催收两次的策略
+1. 保持冷静,理解催收员身份
+面对上门催收借款人首先要保持冷静,不要慌张。在催收员表明身份后,需求其出示相关证件,如工作证、授权书等。
+2. 确认逾期金额与还款期限
+在催收进展中,借款人应仔细核对逾期金额与还款期限。
+3. 沟通协商还款计划
+借款人可以与催收员沟通说明自身经济状况,协商制定合理的还款计划。
+"""
+
+
+def test_outline_repeated_before_the_body_with_synonym_swap():
+    clean = clean_text(SEED_000_OUTLINE)
+    assert removed_by(clean, "outline_repeat") == [
+        "一、应对上门催收两次的策略",
+        "1. 保持冷静,熟悉催收员身份",
+        "2. 确认逾期金额与还款期限",
+        "3. 沟通协商还款计划",
+    ]
+    for heading in ("一、应对上门催收两次的策略", "2. 确认逾期金额与还款期限", "3. 沟通协商还款计划"):
+        assert clean.text.count(heading) == 1
+    assert "1. 保持冷静,理解催收员身份" in clean.text
+
+
+def test_short_heading_list_without_body_is_not_an_outline():
+    """Headings repeated back to back (no body text between them) are a table, not a TOC."""
+    text = "成人票原价:30元\n老人票原价:25元\n学生票原价:12元\n备注:节假日价格另行公布。\n成人票原价:30元\n老人票原价:25元\n学生票原价:12元"
+    assert removed_by(clean_text(text), "outline_repeat") == []
+
+
+SEED_000_FOOTER = """\
+期待本文能为您提供有益的指导。
+编辑:逾期资讯-合作伙伴
+本文链接:https://www.hongjibp.com/yongkayq/laws-787606.html
+版权与免责声明:
+  ① 凡本网注明"来源:"的所有作品,版权均属于,未经本网授权不得转载、摘编或利用其它方式使用上述作品。
+  ② 凡本网注明"来源:xxx(非)"的作品,均转载自其它媒体,转载目的在于传递更多信息,并不代表本网赞同其观点和对其真实性负责。
+  ③ 如因作品内容、版权和其它问题需要同本网联系的,请在30日内进行。
+Copyright © 2000 - 2023 All Rights Reserved.
+"""
+
+
+def test_footer_and_disclaimer_lines():
+    clean = clean_text(SEED_000_FOOTER)
+    assert clean.text == "期待本文能为您提供有益的指导。"
+    assert len(removed_by(clean, "footer_disclaimer")) == 7
+
+
+def test_prose_that_mentions_copyright_is_kept():
+    line = "其次,提供音频和视频内容的播客,使本来已经很麻烦的互联网版权问题更加复杂。" * 3 + "如有侵权请联系作者删除,这是很多播客节目的常见做法。"
+    assert clean_text(line).text == line
+
+
+SEED_001_CHROME = """\
+微粒贷逾期与上门催收应对策略
+
+发布时间:2024-04-06 05:09:03
+
+微粒贷作为一款知名的线上个人消费信贷产品,其逾期处理方式与用户权益保护备受关注。
+分享到:微信 微博 QQ空间
+上一篇:信用卡逾期,催收电话打到单位该怎么处理
+To Top
+"""
+
+
+def test_byline_and_page_chrome():
+    clean = clean_text(SEED_001_CHROME, "微粒贷逾期与上门催收应对策略")
+    assert clean.text == "微粒贷作为一款知名的线上个人消费信贷产品,其逾期处理方式与用户权益保护备受关注。"
+    assert removed_by(clean, "byline") == ["发布时间:2024-04-06 05:09:03"]
+    assert removed_by(clean, "chrome") == ["分享到:微信 微博 QQ空间", "上一篇:信用卡逾期,催收电话打到单位该怎么处理", "To Top"]
+
+
+def test_site_name_line_is_chrome():
+    page = replace(text_only_page("借贷百科\n一些网贷平台逾期后,借款人会收到内容露骨的短信。"), site_name="借贷百科")
+    assert removed_by(clean_page(page), "chrome") == ["借贷百科"]
+
+
+def test_article_printed_twice_keeps_one_copy():
+    """Seed 003: article, fake comments, then the whole article and comments again."""
+    dump = (FIXTURES / "seeds" / "003_40e69c8f8ab506fb.txt").read_text(encoding="utf-8")
+    clean = clean_text(dump, "微粒贷逾期2天发信息怎么办")
+    first_paragraph = "近年来随着互联网金融的迅速发展越来越多的人开始选择通过线上贷款平台解决资金需求。"
+    assert clean.text.count(first_paragraph) == 1
+    assert clean.text.count("五、长远规划,避免再次陷入困境") == 1
+    assert len(removed_by(clean, "in_page_duplicate")) >= 19
+    assert len(clean.comments) == 4 and "头像" not in clean.text
+
+
+def test_single_repeated_sentence_is_kept():
+    text = "合同约定的利率不得超过法律规定的上限。\n借款人可以要求平台出示借款合同原件。\n合同约定的利率不得超过法律规定的上限。"
+    assert clean_text(text).text == text
+
+
+# --- whole pages --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("gold", ARTICLES, ids=[g["url"] for g in ARTICLES])
+def test_dev_site_article(gold):
+    page, clean = dev_page(gold["url"])
+    assert page.is_article
+    assert (page.title, page.published) == (gold["title"], gold["published"])
+    assert bigram_f1(clean.text, gold["main_text"]) >= 0.95
+    text = squash(clean.text)
+    assert [j for j in gold["junk_lines"] if squash(j) and squash(j) in text] == []
+    assert all(text.count(squash(line)) == 1 for line in gold["must_appear_once"])
+
+
+@pytest.mark.parametrize("gold", ARTICLES, ids=[g["url"] for g in ARTICLES])
+def test_clean_gold_text_is_left_unchanged(gold):
+    """No over-cleaning: the gold main text (title given) has no junk, so nothing is removed."""
+    clean = clean_text(gold["main_text"], gold["title"])
+    assert (clean.text, clean.removed) == (gold["main_text"], [])
+
+
+CLEAN_ARTICLE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
+<title>信用卡逾期后如何与银行协商还款 - 示例站</title></head><body>
+<article><h1>信用卡逾期后如何与银行协商还款</h1><p class="meta">2024-05-06</p>
+<p>信用卡逾期以后,不少持卡人第一反应是逃避银行的电话,其实这样只会让问题越拖越重。主动沟通才是解决问题的第一步。</p>
+<h2>一、先弄清楚欠款构成</h2>
+<p>登录手机银行查看账单,把本金、利息、违约金分别记下来,心里有数之后再和银行谈,才能提出切合实际的方案。</p>
+<h2>二、准备困难证明材料</h2>
+<p>失业证明、医疗单据、收入流水都可以作为还款困难的证明。材料越完整,银行越容易同意个性化分期。</p>
+<h2>三、书面确认协商结果</h2>
+<p>达成一致后,要求银行通过短信或者书面协议确认分期期数和每期金额,并按时履约,避免协议失效。</p>
+</article></body></html>"""
+
+
+def test_clean_page_comes_out_unchanged():
+    page = extract_page(CLEAN_ARTICLE)
+    clean = clean_page(page)
+    assert (page.title, page.published, page.is_article) == ("信用卡逾期后如何与银行协商还款", "2024-05-06", True)
+    assert clean.removed == [] and clean.comments == []
+    assert clean.text == page.text
+    assert clean.text.splitlines()[0].startswith("信用卡逾期以后") and "三、书面确认协商结果" in clean.text
+
+
+@pytest.mark.parametrize("seed", sorted((FIXTURES / "seeds").glob("*.txt")), ids=lambda p: p.name)
+def test_audit_trail_accounts_for_every_line(seed):
+    """Nothing disappears silently: kept lines plus removed spans are exactly the input lines."""
+    text = seed.read_text(encoding="utf-8")
+    clean = clean_text(text)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert sorted(clean.text.splitlines() + [r.text for r in clean.removed]) == sorted(lines)

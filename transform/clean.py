@@ -1,0 +1,495 @@
+"""Genre junk removal for Chinese debt-collection SEO pages: line rules, each removal audited.
+
+Content farms of this genre wrap a usable article in junk that standard filters either miss or
+answer by dropping the whole document. Every removed line is recorded with the rule that removed
+it (``CleanText.removed``); comment bodies go to ``CleanText.comments``, never to the text.
+
+Rules (``Removed.rule``), applied in the order of ``RULES``:
+
+* ``comment_section`` - 精彩评论-style heading and the items under it (``头像 名字 日期`` header,
+  one body per header), comment widgets (写下你的评论..., 还没有评论, 发布于 … ・IP 属地), and
+  lines that are texts of DOM comment containers found by ``extract_page``;
+* ``persona_commenter`` - comment items with no heading, recognised by a fake-lawyer persona
+  header (``史高扬-法务助理 2025-05-10``);
+* ``byline`` / ``footer_disclaimer`` / ``chrome`` - single-line patterns (``LINE_RULES``): source
+  and date lines, copyright/disclaimer/permalink/editor footers, navigation, sharing, ads, the
+  bare site name;
+* ``link_farm`` - a 相关内容/编辑推荐-style heading and the titles under it, or a run of lines that
+  are each the full text of a link on the page;
+* ``injected_title`` - lines repeating the title (SEO re-injection, ``title?``);
+* ``outline_repeat`` - a table of contents whose headings reappear, in order and maybe
+  synonym-swapped (熟悉→理解), as the body's section headings: the outline goes, the body stays;
+* ``in_page_duplicate`` - a later copy of already-seen lines (the article printed twice): the
+  first copy stays.
+
+The rules work on text lines, because real pages rarely have tidy DOM classes (the seed dumps
+have none); DOM evidence from ``extract_page`` (comment containers, link texts, site name) is
+extra evidence when present. Lexicons are matched on a simplified-script, NFKC, whitespace-free
+view of each line, so traditional pages and full-width punctuation match too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from extract.html_text import COMMENT_HEADINGS, ExtractedPage, squash, to_simplified
+
+_DATE = r"(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+_SPACED_DATE = re.compile(_DATE)
+_BARE_DATE = re.compile(rf"^{_DATE}$")
+_SENTENCE_END = re.compile(r"[。!;…]|\.$")
+_DIGITS = re.compile(r"\d+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LIST_BULLET = re.compile(r"^[-*•·]\s+")  # the "- " trafilatura puts before list items
+_SPACES = re.compile(r"\s+")
+
+# --- comment sections -------------------------------------------------------------------------
+# Persona suffixes that fake commenters carry ("史高扬-法务助理"): legal-sounding titles.
+PERSONA_SUFFIXES = r"(?:资深)?(?:律师|律师助理|法务|法务助理|法务专员|法律顾问|债务规划师|债务顾问|咨询师)"
+# A comment item's header line (avatar alt text / name, date), sometimes with the body merged onto
+# the same line by the extractor. AVATAR/PERSONA are matched on the whitespace-free key; NAME_DATE
+# (only inside a comment section) on the spaced text, since "名字 日期 正文" needs its spaces.
+AVATAR_HEADER = re.compile(rf"^头像\S{{0,20}}(?:{_DATE})?$")
+PERSONA_ITEM = re.compile(rf"^(?:头像)?[^\s,。:]{{1,12}}[-—–_]{PERSONA_SUFFIXES}(?P<date>{_DATE})(?P<body>.*)$")
+NAME_DATE_ITEM = re.compile(rf"^(?:头像\s*)?\S{{1,16}}\s+(?P<date>{_DATE})(?:\s+(?P<body>.+))?$")
+COMMENT_NAME_MAX_CHARS = 16  # a short unpunctuated comment block is a user name
+
+# Comment-section chrome (Zhihu-style forms and counters), matched on the key.
+COMMENT_CHROME: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"^发布于.{0,40}IP属地.{0,10}$",
+        r"^IP属地.{0,10}$",
+        r"^(?:写下|发表|写)?你?的?评论(?:\.{3}|…)?$",
+        r"^写评论$",
+        r"^还没有评论.{0,20}$",
+        r"^(?:暂无|没有)评论.{0,20}$",
+        r"^(?:共|全部)?\d+条(?:评论|回复|回答)$",
+        r"^(?:查看|展开)?(?:更多|全部)(?:评论|回复)$",
+        r"^(?:回复|点赞|举报|赞同\d*|收藏)$",
+    )
+)
+
+# --- link farms -------------------------------------------------------------------------------
+# Headings that open a list of links to other articles.
+LINK_SECTION_HEADINGS = re.compile(
+    r"^(?:相关(?:内容|文章|阅读|推荐|问题|资讯|知识|链接)|热门(?:文章|推荐|资讯|问题|标签)|编辑推荐|推荐阅读|精彩推荐"
+    r"|猜你喜欢|延伸阅读|最新(?:文章|发布|资讯)|社会新闻|友情链接|热点资讯|本站推荐|大家都在看|你可能还喜欢)"
+    r"[::]?(?:更多)?$"
+)
+LINK_TITLE_MAX_CHARS = 40  # a line in a link list is a title: short, no sentence punctuation
+LINK_RUN_MIN_LINES = 3  # this many consecutive link-text lines are a link list even without a heading
+
+# --- single-line rules: (rule, pattern) in match order, on the key ---------------------------
+LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (rule, re.compile(pattern, re.I))
+    for rule, pattern in (
+        # bylines above the body: source / author / date labels
+        ("byline", rf"^(?:来源[::][^。]{{0,30}})?(?:发布|发表|更新)?(?:时间|日期)[::]{_DATE}(?:来源[::].{{0,30}})?$"),
+        ("byline", rf"^{_DATE}(?:来源[::].{{0,30}})?$"),
+        ("byline", rf"^(?:作者|来源)[::][^。]{{0,30}}(?:{_DATE})?$"),
+        # copyright and disclaimer footers, editor credits, permalinks
+        ("footer_disclaimer", r"^(?:版权与)?免责声明[::]?"),
+        ("footer_disclaimer", r"^(?:特别)?声明[::]"),
+        ("footer_disclaimer", r"^版权(?:声明|所有)"),
+        ("footer_disclaimer", r"copyright|allrightsreserved|©|版权所有"),
+        ("footer_disclaimer", r"icp(?:备|证)|公网安备"),
+        ("footer_disclaimer", r"^本文(?:链接|地址|网址|来源)[::]"),
+        ("footer_disclaimer", r"^(?:责任)?编辑[::]"),
+        ("footer_disclaimer", r"^(?:原文|文章)?(?:出处|来源)[::][^。]{0,30}$"),
+        ("footer_disclaimer", r"未经.{0,12}(?:授权|许可|同意).{0,12}不得(?:转载|复制|使用)"),
+        ("footer_disclaimer", r"(?:转载|摘编)目的在于传递更多信息"),
+        ("footer_disclaimer", r"如(?:有|涉及|因).{0,20}(?:侵权|版权).{0,30}(?:联系|删除)"),
+        ("footer_disclaimer", r"仅代表作者(?:本人)?(?:观点)?"),
+        ("footer_disclaimer", r"仅提供信息存储(?:空间)?服务"),
+        ("footer_disclaimer", r"^[①-⑩].{0,60}(?:本网|本站|转载|版权)"),
+        # navigation, sharing, widgets, ads
+        ("chrome", r"^(?:totop|返回顶部|回到顶部|top)$"),
+        ("chrome", r"^(?:首页|上一页|下一页|尾页|更多|展开全文|阅读全文|收起)$"),
+        ("chrome", r"^(?:上一篇|下一篇)[::]"),
+        ("chrome", r"^(?:分享到|分享至)[::]"),
+        ("chrome", r"^(?:标签|tags?)[::]"),
+        ("chrome", r"^(?:阅读|浏览|阅读量)(?:\(\d+\)|[::]\d+)"),
+        ("chrome", r"^首页(?:>|/|»)"),
+        ("chrome", r"^当前位置[::]"),
+        ("chrome", r"点击(?:免费)?咨询$"),
+    )
+)
+LINE_RULE_MAX_CHARS = 120  # longer lines are prose that merely mentions 版权/转载, never footer lines
+
+# --- outlines and duplicates ------------------------------------------------------------------
+OUTLINE_MIN_LINES = 3  # a table of contents has at least this many headings...
+OUTLINE_MAX_LINES = 40  # ...and at most this many
+OUTLINE_MAX_GAP = 10  # lines (an intro) allowed between the outline and the body's first heading
+OUTLINE_LINE_MIN_CHARS = 4
+OUTLINE_LINE_MIN_HAN = 2
+OUTLINE_LINE_MAX_CHARS = 40
+OUTLINE_MATCH_SHARE = 0.75  # share of its headings that must reappear later, in order
+OUTLINE_BODY_SHARE = 0.5  # share of reappearing headings with body text before the next one
+NEAR_DUP_JACCARD = 0.5  # char-bigram Jaccard for "same heading after a synonym swap"
+DUP_RUN_MIN_CHARS = 200  # a run of repeated lines this long is a second copy of the article...
+DUP_RUN_MIN_PARAGRAPHS = 2  # ...as is a run holding this many repeated paragraphs
+DUP_PARAGRAPH_MIN_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Removed:
+    """One removed span and the rule that removed it."""
+
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Clean main text, the comments found, and the audit trail of removals."""
+
+    text: str
+    comments: list[str]
+    removed: list[Removed]
+
+
+@dataclass
+class _Work:
+    """The page's lines while rules run: ``verdict[i]`` is the rule that removed line i."""
+
+    page: ExtractedPage
+    raw: list[str]
+    spaced: list[str]  # NFKC, simplified script, bullet removed, spaces collapsed
+    key: list[str]  # the same without any whitespace: what lexicons match
+    verdict: list[str | None]
+    comments: list[str] = field(default_factory=list)
+
+    def alive(self) -> list[int]:
+        return [i for i, v in enumerate(self.verdict) if v is None]
+
+    def remove(self, i: int, rule: str) -> None:
+        self.verdict[i] = rule
+
+    def remove_comment(self, i: int, rule: str) -> None:
+        self.verdict[i] = rule
+        self.comments.append(self.raw[i])
+
+
+def _fold(text: str) -> str:
+    """NFKC (full-width punctuation to half-width) and simplified script."""
+    return to_simplified(unicodedata.normalize("NFKC", text))
+
+
+def match_key(text: str) -> str:
+    """The view lexicons are matched on: NFKC, simplified script, no whitespace."""
+    return squash(_fold(text))
+
+
+def _start(page: ExtractedPage) -> _Work:
+    """The page's non-empty lines and their matching views (one OpenCC call for the whole text)."""
+    raw = [line.strip() for line in page.text.split("\n")]
+    raw = [line for line in raw if line]
+    unbulleted = [_LIST_BULLET.sub("", line) for line in raw]
+    spaced = _fold("\n".join(unbulleted)).split("\n")
+    if len(spaced) != len(raw):  # OpenCC never merges lines in practice; stay safe if it ever does
+        spaced = [_fold(line) for line in unbulleted]
+    spaced = [_SPACES.sub(" ", line).strip() for line in spaced]
+    return _Work(page, raw, spaced, [squash(line) for line in spaced], [None] * len(raw))
+
+
+def _comment_item(key: str, spaced: str, in_section: bool) -> str | None:
+    """'header' for an item's header line, 'item' for a header with its body on the same line."""
+    match = PERSONA_ITEM.match(key) or (NAME_DATE_ITEM.match(spaced) if in_section else None)
+    if match:
+        return "item" if match["body"] else "header"
+    return "header" if AVATAR_HEADER.match(key) else None
+
+
+def _merged_body(raw: str) -> str:
+    """The comment text of a merged 'name date text' line."""
+    match = _SPACED_DATE.search(raw)
+    return raw[match.end():].strip() if match else raw
+
+
+def _is_comment_chrome(key: str) -> bool:
+    return any(p.search(key) for p in COMMENT_CHROME)
+
+
+def _is_comment_body(block: str) -> bool:
+    """A comment container's block that is what someone wrote, not a name, date or widget."""
+    spaced = _SPACES.sub(" ", _fold(block)).strip()
+    key = squash(spaced)
+    if COMMENT_HEADINGS.match(key) or _is_comment_chrome(key) or _BARE_DATE.match(key):
+        return False
+    if _comment_item(key, spaced, in_section=True) == "header":
+        return False
+    return len(key) > COMMENT_NAME_MAX_CHARS or bool(_SENTENCE_END.search(key))
+
+
+def dom_comment_bodies(page: ExtractedPage) -> list[str]:
+    """The comment bodies among the texts of the page's DOM comment containers."""
+    return [block for block in page.comment_blocks if _is_comment_body(block)]
+
+
+def _remove_dom_comments(work: _Work) -> None:
+    """Lines that are texts of DOM comment containers (names, dates, bodies): comment section."""
+    fragments = work.page.comment_fragments
+    for i in work.alive():
+        if squash(_LIST_BULLET.sub("", work.raw[i])) in fragments:
+            work.remove(i, "comment_section")
+
+
+def _consume_comment_items(work: _Work, positions: list[int], start: int, rule: str) -> int:
+    """Remove comment items from positions[start:] (headers, one body per header, merged items,
+    comment chrome); return where the items end."""
+    expecting_body = False
+    k = start
+    while k < len(positions):
+        i = positions[k]
+        key = work.key[i]
+        kind = _comment_item(key, work.spaced[i], in_section=True)
+        if _is_comment_chrome(key):
+            work.remove(i, "comment_section")
+        elif kind == "header":
+            work.remove(i, rule)
+            expecting_body = True
+        elif kind == "item":
+            work.remove(i, rule)
+            work.comments.append(_merged_body(work.raw[i]))
+            expecting_body = False
+        elif expecting_body and not COMMENT_HEADINGS.match(key):
+            work.remove_comment(i, rule)
+            expecting_body = False
+        else:
+            break
+        k += 1
+    return k
+
+
+def _remove_comment_sections(work: _Work) -> None:
+    """A 精彩评论-style heading plus the comment items and comment chrome that follow it."""
+    positions = work.alive()
+    k = 0
+    while k < len(positions):
+        if COMMENT_HEADINGS.match(work.key[positions[k]]):
+            work.remove(positions[k], "comment_section")
+            k = _consume_comment_items(work, positions, k + 1, "comment_section")
+        else:
+            k += 1
+
+
+def _remove_persona_comments(work: _Work) -> None:
+    """Comment items outside any heading, recognised by their avatar/persona header line."""
+    positions = work.alive()
+    k = 0
+    while k < len(positions):
+        i = positions[k]
+        if _comment_item(work.key[i], work.spaced[i], in_section=False):
+            k = _consume_comment_items(work, positions, k, "persona_commenter")
+        else:
+            k += 1
+
+
+def _remove_comment_chrome(work: _Work) -> None:
+    """Stray comment widgets (写下你的评论..., 还没有评论, 发布于…IP 属地) anywhere."""
+    for i in work.alive():
+        if _is_comment_chrome(work.key[i]):
+            work.remove(i, "comment_section")
+
+
+def _remove_line_patterns(work: _Work) -> None:
+    """LINE_RULES (bylines, footers/disclaimers, navigation chrome) and the bare site name."""
+    site = match_key(work.page.site_name) if work.page.site_name else None
+    for i in work.alive():
+        key = work.key[i]
+        if key == site:
+            work.remove(i, "chrome")
+        elif len(key) <= LINE_RULE_MAX_CHARS:
+            rule = next((rule for rule, pattern in LINE_RULES if pattern.search(key)), None)
+            if rule:
+                work.remove(i, rule)
+
+
+def _is_link_title(work: _Work, i: int) -> bool:
+    key = work.key[i]
+    if squash(work.raw[i]) in work.page.link_texts:
+        return True
+    return len(key) <= LINK_TITLE_MAX_CHARS and not _SENTENCE_END.search(key)
+
+
+def _remove_link_farms(work: _Work) -> None:
+    """A 相关内容-style heading and the short titles under it."""
+    positions = work.alive()
+    k = 0
+    while k < len(positions):
+        if LINK_SECTION_HEADINGS.match(work.key[positions[k]]):
+            work.remove(positions[k], "link_farm")
+            k += 1
+            while k < len(positions) and _is_link_title(work, positions[k]):
+                work.remove(positions[k], "link_farm")
+                k += 1
+        else:
+            k += 1
+
+
+def _remove_link_runs(work: _Work) -> None:
+    """Runs of lines that are each the whole text of a link on the page (sidebars, related lists)."""
+    links = work.page.link_texts
+    if not links:
+        return
+    run: list[int] = []
+    for i in [*work.alive(), None]:
+        if i is not None and squash(work.raw[i]) in links and len(work.key[i]) <= LINK_TITLE_MAX_CHARS:
+            run.append(i)
+            continue
+        if len(run) >= LINK_RUN_MIN_LINES:
+            for j in run:
+                work.remove(j, "link_farm")
+        run = []
+
+
+def _title_keys(work: _Work) -> set[str]:
+    """Keys of the title; without one, the first line if it recurs (a text dump's h1)."""
+    if work.page.title:
+        title = match_key(work.page.title)
+    elif work.raw and work.key.count(work.key[0]) > 1 and _heading(work.key[0]):
+        title = work.key[0]
+    else:
+        return set()
+    return {title, title + "?", f"【{title}】", f"《{title}》"}
+
+
+def _remove_injected_titles(work: _Work) -> None:
+    """Lines that repeat the title (h1 echo, SEO re-injection between paragraphs, 'title?')."""
+    titles = _title_keys(work)
+    for i in work.alive():
+        if work.key[i] in titles:
+            work.remove(i, "injected_title")
+
+
+@dataclass(frozen=True)
+class _Heading:
+    """What outline matching compares: the key, its numbers and its char bigrams."""
+
+    key: str
+    numbers: tuple[str, ...]
+    bigrams: frozenset[str]
+
+
+def _heading(key: str) -> _Heading | None:
+    """The heading view of a line, None if it is not heading-like (short, unpunctuated, Chinese)."""
+    if not OUTLINE_LINE_MIN_CHARS <= len(key) <= OUTLINE_LINE_MAX_CHARS or _SENTENCE_END.search(key):
+        return None
+    if len(_HAN.findall(key)) < OUTLINE_LINE_MIN_HAN:
+        return None
+    return _Heading(key, tuple(_DIGITS.findall(key)), frozenset(key[i:i + 2] for i in range(len(key) - 1)))
+
+
+def _near_dup(a: _Heading, b: _Heading) -> bool:
+    """Same heading up to a synonym swap (熟悉→理解): char-bigram Jaccard, same numbers (so
+    table rows like 成人票:30元 / 成人票:50元 do not pass for one another)."""
+    if a.key == b.key:
+        return True
+    if a.numbers != b.numbers:
+        return False
+    return len(a.bigrams & b.bigrams) / len(a.bigrams | b.bigrams) >= NEAR_DUP_JACCARD
+
+
+def _is_prose(key: str) -> bool:
+    return len(key) > OUTLINE_LINE_MAX_CHARS or bool(_SENTENCE_END.search(key))
+
+
+def _next_near_dup(headings: list[_Heading | None], wanted: _Heading, start: int, stop: int) -> int | None:
+    """First position in [start, stop) holding a near-duplicate of ``wanted``."""
+    positions = range(start, min(stop, len(headings)))
+    return next((k for k in positions if (h := headings[k]) and _near_dup(wanted, h)), None)
+
+
+def _later_matches(headings: list[_Heading | None], outline: range, body_start: int) -> list[int]:
+    """Positions from ``body_start`` on where the outline's headings reappear, matched in order."""
+    hits: list[int] = []
+    cursor = body_start
+    for k in outline:
+        hit = _next_near_dup(headings, headings[k], cursor, len(headings))
+        if hit is not None:
+            hits.append(hit)
+            cursor = hit + 1
+    return hits
+
+
+def _outline_length(keys: list[str], headings: list[_Heading | None], start: int) -> int:
+    """Length of the table of contents starting at ``start`` (0 if there is none): a run of
+    headings that reappear later, in order, each then followed by body text."""
+    end = start
+    while end < len(headings) and headings[end] is not None:
+        end += 1
+    first = headings[start]
+    if first is None or end - start < OUTLINE_MIN_LINES:
+        return 0
+    search_end = min(end, start + OUTLINE_MAX_LINES) + OUTLINE_MAX_GAP
+    restart = _next_near_dup(headings, first, start + 1, search_end)
+    if restart is None or min(end, restart) - start < OUTLINE_MIN_LINES:
+        return 0
+    outline = range(start, min(end, restart))
+    hits = _later_matches(headings, outline, restart)
+    if len(hits) < OUTLINE_MATCH_SHARE * len(outline):
+        return 0
+    with_body = sum(1 for a, b in zip(hits, hits[1:]) if any(_is_prose(keys[j]) for j in range(a + 1, b)))
+    return len(outline) if with_body >= OUTLINE_BODY_SHARE * (len(hits) - 1) else 0
+
+
+def _remove_outline_repeats(work: _Work) -> None:
+    """A table of contents whose headings reappear (in order, maybe synonym-swapped) as section headings."""
+    positions = work.alive()
+    keys = [work.key[i] for i in positions]
+    headings = [_heading(key) for key in keys]
+    k = 0
+    while k < len(positions):
+        length = _outline_length(keys, headings, k)
+        for j in range(k, k + length):
+            work.remove(positions[j], "outline_repeat")
+        k += max(length, 1)
+
+
+def _remove_in_page_duplicates(work: _Work) -> None:
+    """Later copies of already-seen lines, when they form a substantial run (the article printed twice)."""
+    seen: set[str] = set()
+    run: list[int] = []
+    for i in [*work.alive(), None]:
+        if i is not None and work.key[i] in seen:
+            run.append(i)
+            continue
+        chars = sum(len(work.key[j]) for j in run)
+        paragraphs = sum(1 for j in run if len(work.key[j]) >= DUP_PARAGRAPH_MIN_CHARS)
+        if chars >= DUP_RUN_MIN_CHARS or paragraphs >= DUP_RUN_MIN_PARAGRAPHS:
+            for j in run:
+                work.remove(j, "in_page_duplicate")
+        run = []
+        if i is not None:
+            seen.add(work.key[i])
+
+
+# Order matters: comment sections are cut before line rules (their chrome ends a section), and
+# duplicate detection runs last, on what is left, so the second copy's junk is already gone.
+RULES: tuple[Callable[[_Work], None], ...] = (
+    _remove_dom_comments,
+    _remove_comment_sections,
+    _remove_persona_comments,
+    _remove_comment_chrome,
+    _remove_line_patterns,
+    _remove_link_farms,
+    _remove_link_runs,
+    _remove_injected_titles,
+    _remove_outline_repeats,
+    _remove_in_page_duplicates,
+)
+
+
+def clean_page(page: ExtractedPage) -> CleanText:
+    """Remove the genre's junk lines from the page's main text; comments go to their own list."""
+    work = _start(page)
+    for rule in RULES:
+        rule(work)
+    kept = [line for line, verdict in zip(work.raw, work.verdict) if verdict is None]
+    removed = [Removed(v, line) for line, v in zip(work.raw, work.verdict) if v is not None]
+    comments = list(dict.fromkeys([*dom_comment_bodies(page), *work.comments]))
+    return CleanText("\n".join(kept), comments, removed)
