@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import tempfile
 import threading
@@ -11,9 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
+from dev_site import DEV_SITE, GOLD, SITE
 
 # Prefect reads these at import time: keep its state out of ~/.prefect and its telemetry off.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="cuishou-prefect-home-"))
@@ -24,8 +23,6 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 for proxy_variable in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
     os.environ.pop(proxy_variable, None)
 
-FIXTURES = Path(__file__).parent / "fixtures"
-DEV_SITE = FIXTURES / "dev_site"
 
 
 def _load_site_server():
@@ -55,11 +52,10 @@ def serve_dev_site() -> Iterator[DevSite]:
             log.append(self._target())
             return super()._handle(head_only)
 
-    config = json.loads((DEV_SITE / "routes.json").read_text(encoding="utf-8"))
     server = ThreadingHTTPServer(("127.0.0.1", 0), RecordingHandler)
     server.daemon_threads = True
-    server.root, server.routes, server.quiet = str(DEV_SITE), config["hosts"], True
-    server.not_found = config["not_found_page"].encode("utf-8")
+    server.root, server.routes, server.quiet = str(DEV_SITE), SITE["hosts"], True
+    server.not_found = SITE["not_found_page"].encode("utf-8")
     server.counters, server.lock = {}, threading.Lock()
     server.seeds = (DEV_SITE / "seeds.txt").read_text()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -80,8 +76,7 @@ def dev_site() -> Iterator[DevSite]:
 
 @pytest.fixture(scope="session")
 def gold() -> list[dict]:
-    with open(DEV_SITE / "gold.jsonl", encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle]
+    return GOLD
 
 
 @pytest.fixture(scope="session")

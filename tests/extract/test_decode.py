@@ -1,11 +1,8 @@
 import codecs
-import json
 
-from conftest import DEV_SITE
+from dev_site import DEV_SITE, ROUTES
 
 from extract.decode import decode_html, normalise_encoding
-
-ROUTES = json.loads((DEV_SITE / "routes.json").read_text(encoding="utf-8"))["hosts"]
 
 
 def _page(body_text: str, meta: str = "", encoding: str = "utf-8") -> bytes:

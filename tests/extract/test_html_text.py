@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
+from dev_site import ARTICLES, GOLD, NOT_FOUND_PAGE, dev_html
 
-from extract.decode import decode_html
 from extract.html_text import ExtractedPage, detect_language, extract_page
 
-DEV_SITE = Path(__file__).resolve().parents[1] / "fixtures" / "dev_site"
-ROUTES = json.loads((DEV_SITE / "routes.json").read_text(encoding="utf-8"))
-GOLD = [json.loads(line) for line in (DEV_SITE / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
-ARTICLES = [g for g in GOLD if g["kind"] == "article"]
 INDEX_PAGES = [g for g in GOLD if g["kind"] == "index"]
-
-
-def dev_html(url: str) -> str:
-    host, path = re.fullmatch(r"https?://([^/]+)(/.*)", url).groups()
-    route = ROUTES["hosts"][host][path]
-    return decode_html((DEV_SITE / route["file"]).read_bytes(), route.get("content_type")).text
 
 
 @cache
@@ -47,7 +35,7 @@ def test_index_pages_are_not_articles(gold):
 
 
 def test_not_found_page_is_not_an_article():
-    page = extract_page(ROUTES["not_found_page"])
+    page = extract_page(NOT_FOUND_PAGE)
     assert not page.is_article
     assert page.not_article_reason.startswith("error page")
 

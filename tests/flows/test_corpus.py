@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 import pyarrow.dataset as ds
 import pytest
-from conftest import DEV_SITE, serve_dev_site
+from conftest import serve_dev_site
+from dev_site import DEV_SITE
 
 from flows.cli import SAMPLE_DIR, main
 from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA

@@ -7,7 +7,6 @@ it fails when that rule is removed.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter
@@ -16,22 +15,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from dev_site import ARTICLES, dev_html
 
-from extract.decode import decode_html
 from extract.html_text import ExtractedPage, extract_page, text_only_page
 from transform.clean import CleanText, clean_page
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-DEV_SITE = FIXTURES / "dev_site"
-ROUTES = json.loads((DEV_SITE / "routes.json").read_text(encoding="utf-8"))
-GOLD = [json.loads(line) for line in (DEV_SITE / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
-ARTICLES = [g for g in GOLD if g["kind"] == "article"]
-
-
-def dev_html(url: str) -> str:
-    host, path = re.fullmatch(r"https?://([^/]+)(/.*)", url).groups()
-    route = ROUTES["hosts"][host][path]
-    return decode_html((DEV_SITE / route["file"]).read_bytes(), route.get("content_type")).text
 
 
 @cache

@@ -1,18 +1,16 @@
 import json
 from datetime import UTC, date, datetime
 
-from conftest import DEV_SITE
+from dev_site import dev_bytes
 
 from transform.page import PageInput, document_id, process_page
 
-ROUTES = json.loads((DEV_SITE / "routes.json").read_text(encoding="utf-8"))["hosts"]
 WHEN = datetime(2026, 11, 23, tzinfo=UTC)
 
 
 def page_input(url: str) -> PageInput:
-    host, path = url.split("/", 3)[2], "/" + url.split("/", 3)[3]
-    route = ROUTES[host][path]
-    return PageInput(url, 200, route["content_type"], (DEV_SITE / route["file"]).read_bytes(), WHEN)
+    body, content_type = dev_bytes(url)
+    return PageInput(url, 200, content_type, body, WHEN)
 
 
 def test_article_becomes_a_complete_row(gold):
