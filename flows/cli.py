@@ -32,6 +32,16 @@ output:
 """
 
 
+EXTRACT_EPILOG = """\
+examples:
+  cuishou extract page.html
+  curl -s http://example.com/a.html | cuishou extract - --url http://example.com/a.html
+  cuishou extract http://example.com/a.html --json
+
+exit status: 0 text printed, 1 error, 3 the page is not an article (the reason goes to stderr).
+"""
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -81,6 +91,20 @@ def build_parser() -> argparse.ArgumentParser:
                        help="pages per processing task (default 500)")
     build.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     build.set_defaults(handler=run_build)
+
+    extract = commands.add_parser(
+        "extract", help="print the clean main text of one page",
+        description="Print the clean main text of one page, with the corpus pipeline's exact code "
+                    "(decode → extract → clean). Like 'trafilatura -u', plus the genre's junk removal.",
+        epilog=EXTRACT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    extract.add_argument("source", nargs="?", default="-", metavar="FILE|URL|-",
+                         help="an HTML file, an http(s) URL, or - for standard input (default)")
+    extract.add_argument("--json", action="store_true",
+                         help="print JSON: text, title, date, tags, quality signals, comments and removed spans")
+    extract.add_argument("--url", metavar="URL", help="the page's address, for a FILE or stdin (helps metadata)")
+    extract.add_argument("--proxy", metavar="URL", help="HTTP proxy for a URL source")
+    extract.set_defaults(handler=run_extract)
     return parser
 
 
@@ -127,6 +151,58 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _read_source(args: argparse.Namespace) -> tuple[bytes, str | None, str, int]:
+    """Body, content type, URL and status of the page to extract."""
+    from extract.urls import canonical_url
+
+    if args.source == "-":
+        return sys.stdin.buffer.read(), None, args.url or "", 200
+    if url := canonical_url(args.source) if "://" in args.source else None:
+        return _fetch_one(url, args.proxy)
+    return Path(args.source).read_bytes(), None, args.url or Path(args.source).resolve().as_uri(), 200
+
+
+def _fetch_one(url: str, proxy: str | None) -> tuple[bytes, str | None, str, int]:
+    import asyncio
+
+    from extract.fetch import FetchConfig, Fetcher
+    from extract.urls import host_of
+
+    async def fetch():
+        fetcher = Fetcher(FetchConfig(proxy=proxy, delay=0.0))
+        try:
+            return await fetcher.fetch(url, host_of(url))
+        finally:
+            await fetcher.aclose()
+
+    fetched = asyncio.run(fetch())
+    if fetched.error or fetched.status is None:
+        raise ValueError(f"could not fetch {url}: {fetched.error}: {fetched.error_detail}")
+    if fetched.status >= 400:
+        raise ValueError(f"could not fetch {url}: HTTP {fetched.status}")
+    return fetched.body, fetched.content_type, url, fetched.status
+
+
+def run_extract(args: argparse.Namespace, console: Console) -> int:
+    import json
+    from datetime import UTC, datetime
+
+    from transform.page import PageInput, process_page
+
+    body, content_type, url, status = _read_source(args)
+    result = process_page(PageInput(url, status, content_type, body, datetime.now(UTC)))
+    if args.json:
+        row = dict(result.row or {}, outcome=result.outcome, reason=result.reason)
+        if "tag_evidence" in row:
+            row["tag_evidence"] = json.loads(row["tag_evidence"])
+        print(json.dumps(row, ensure_ascii=False, indent=2, default=str))
+    elif result.row:
+        print(result.row["text"])
+    else:
+        Console(stderr=True).print(f"{result.outcome}: {result.reason}")
+    return 0 if result.row else 3
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console(stderr=False)
@@ -138,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted")
         return 130
+    except BrokenPipeError:  # e.g. `cuishou extract page.html | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 import pytest
+from dev_site import DEV_SITE
 
 from flows.cli import main
 
@@ -31,3 +32,48 @@ def test_bad_seed_file_is_a_clear_error(tmp_path, capsys):
     seeds.write_text("not a url\n")
     assert main(["build", "--seeds", str(seeds), "--out", str(tmp_path / "out")]) == 1
     assert "seed line 1" in capsys.readouterr().err
+
+
+ARTICLE = str(DEV_SITE / "hosts/site-d.test/html/31053.htm")  # GBK, scrubbed template
+
+
+def test_extract_prints_clean_text_of_a_file(capsys):
+    assert main(["extract", ARTICLE]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("有网友留言说") and "Copyright" not in text
+
+
+def test_extract_json_has_metadata_tags_and_removed_spans(capsys):
+    import json
+
+    assert main(["extract", ARTICLE, "--json"]) == 0
+    page = json.loads(capsys.readouterr().out)
+    assert page["title"] == "微粒贷逾期三个月,说要来家里走访是真的吗" and page["published"] == "2025-02-11"
+    assert "微粒贷" in page["products"] and page["tag_evidence"]["products:微粒贷"]
+    assert {"rule": "footer_disclaimer", "text": "Copyright © 2000 - 2023 All Rights Reserved."} in page["removed"]
+
+
+def test_extract_reads_stdin_and_says_why_a_page_is_not_an_article(monkeypatch, capsys):
+    import io
+
+    index = open(DEV_SITE / "hosts/site-d.test/index.html", "rb").read()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(index)))
+    assert main(["extract", "-"]) == 3
+    assert "listing page" in capsys.readouterr().err
+
+
+def test_extract_fetches_a_url(capsys):
+    from http_server import Reply, ScriptedServer
+
+    body = open(ARTICLE, "rb").read()
+    with ScriptedServer({"/a.htm": [Reply(200, body, {"Content-Type": "text/html"})]}) as server:
+        assert main(["extract", f"{server.url}/a.htm"]) == 0
+    assert capsys.readouterr().out.startswith("有网友留言说")
+
+
+def test_extract_reports_http_errors(capsys):
+    from http_server import ScriptedServer
+
+    with ScriptedServer({}) as server:
+        assert main(["extract", f"{server.url}/missing"]) == 1
+    assert "HTTP 404" in capsys.readouterr().err
