@@ -57,7 +57,7 @@ class WarcArchive:
         self.folder = folder
         self.prefix = prefix
         self.rotate_bytes = rotate_bytes
-        self._index = 0
+        self._index = len(list(folder.glob(f"{prefix}-*.warc.gz")))  # a resumed run adds files, never overwrites
         self._file: io.BufferedWriter | None = None
         self._writer: WARCWriter | None = None
         self.files: list[Path] = []
@@ -106,6 +106,8 @@ class WarcArchive:
         offset = self._file.tell()
         self._writer.write_record(response)
         self._writer.write_record(request)
+        self._file.flush()
+        os.fsync(self._file.fileno())  # on disk before the journal says so: a resumed run may read it back
         return WarcRef(str(self.files[-1]), offset, record_id)
 
     def close(self) -> None:

@@ -7,15 +7,17 @@ sitemaps that robots.txt announces. Every URL met ends as exactly one Visit.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from extract.archive import WarcArchive
+from extract.archive import WarcArchive, WarcRef, read_response
 from extract.decode import decode_html
 from extract.fetch import FetchConfig, Fetched, Fetcher
 from extract.links import page_links, sitemap_urls
 from extract.robots import RobotsRules, robots_from_response
 from extract.ssrf import refusal_reason
+from extract.state import Known, RunJournal
 from extract.urls import canonical_url, host_of
 from extract.visits import Visit, classify_response
 
@@ -62,8 +64,10 @@ class Crawler:
         config: CrawlConfig,
         archive: WarcArchive,
         on_visit: Callable[[Visit], None] | None = None,
+        journal: RunJournal | None = None,
     ):
         self.seeds = seeds
+        self.journal = journal
         self.config = config
         self.archive = archive
         self.seed_hosts = frozenset(host_of(url) for url in seeds)
@@ -95,6 +99,8 @@ class Crawler:
 
     def _record(self, visit: Visit) -> None:
         self.visits.append(visit)
+        if self.journal is not None:
+            self.journal.record(visit)
         self._on_visit(visit)
 
     def _enqueue(self, request: _Request) -> None:
@@ -123,27 +129,35 @@ class Crawler:
                 self._record(Visit(request.url, "refused", self._refusals[host], referrer=request.referrer))
                 return
             self.scope.add(host)
+        if self.journal is not None and (done := self.journal.resumed(request.url)):
+            earlier = self.journal.previous(request.url) if done.outcome == "unchanged" else None
+            self._discover(request, done, self._archived_body(done.warc), earlier.outcome if earlier else None)
+            self._record(done)
+            return
         rules = await self._rules_for(host, request.url)
         if not rules.allows(request.url, self.config.fetch.user_agent):
             reason = "robots.txt unreachable (5xx): assuming disallow" if rules.status == "unreachable" else None
             self._record(Visit(request.url, "robots_disallowed", reason or "disallowed by robots.txt",
                                referrer=request.referrer))
             return
-        fetched = await self._fetch(request.url, host)
+        known = self.journal.previous(request.url) if self.journal is not None else None
+        fetched = await self._fetch(request.url, host, headers=known.conditional_headers() if known else None)
         if fetched is None:
             self._record(Visit(request.url, "skipped", f"max_pages={self.config.max_pages} reached",
                                referrer=request.referrer))
             return
-        self._record(self._settle(request, fetched))
+        self._record(self._settle(request, fetched, known))
 
-    async def _fetch(self, url: str, host: str, always_read: bool = False) -> Fetched | None:
+    async def _fetch(
+        self, url: str, host: str, always_read: bool = False, headers: dict[str, str] | None = None
+    ) -> Fetched | None:
         if self._requests >= self.config.max_pages:
             return None
         self._requests += 1
         assert self._fetcher is not None
-        return await self._fetcher.fetch(url, host, always_read)
+        return await self._fetcher.fetch(url, host, always_read, headers)
 
-    def _settle(self, request: _Request, fetched: Fetched) -> Visit:
+    def _settle(self, request: _Request, fetched: Fetched, known: Known | None) -> Visit:
         """Archive a response, queue what it links to, and say how the URL ended."""
         base = dict(referrer=request.referrer, attempts=fetched.attempts, fetched_at=fetched.fetched_at,
                     status=fetched.status, content_type=fetched.content_type)
@@ -151,34 +165,51 @@ class Crawler:
             return Visit(request.url, "fetch_error", f"{fetched.error}: {fetched.error_detail}", **base)
         if fetched.body_skipped:
             return Visit(request.url, "non_html", (fetched.content_type or "").split(";")[0], **base)
+        body_sha256 = hashlib.sha256(fetched.body).hexdigest()
+        if known is not None and known.warc is not None and (
+            fetched.status == 304 or (fetched.status == 200 and body_sha256 == known.body_sha256)
+        ):
+            visit = Visit(request.url, "unchanged", f"HTTP {fetched.status}; last run: {known.outcome}",
+                          warc=known.warc, doc_id=known.doc_id, **base)
+            self._discover(request, visit, self._archived_body(known.warc), known.outcome)
+            return visit
         ref = self.archive.write(fetched)
         outcome, reason = classify_response(request.url, fetched.status, fetched.content_type)
+        target = None
         if outcome == "redirect":
-            return self._follow_redirect(request, fetched, ref, reason, base)
-        if request.is_sitemap and outcome in ("fetched", "non_html"):
-            self._queue_sitemap(request.url, fetched.body)
-            return Visit(request.url, "sitemap", None, warc=ref, **base)
-        if outcome == "fetched":
-            html = decode_html(fetched.body, fetched.content_type).text
+            target = canonical_url(fetched.header("location") or "", request.url)
+            if target is None:
+                return Visit(request.url, "fetch_error", "redirect without a usable Location", warc=ref, **base)
+            if request.redirects >= self.config.max_redirects:
+                return Visit(request.url, "fetch_error", f"redirect chain longer than {self.config.max_redirects}",
+                             redirect_to=target, warc=ref, **base)
+            reason = f"{reason} → {target}"
+        elif request.is_sitemap and outcome in ("fetched", "non_html"):
+            outcome, reason = "sitemap", None
+        visit = Visit(request.url, outcome, reason, warc=ref, etag=fetched.header("etag"),
+                      last_modified=fetched.header("last-modified"), body_sha256=body_sha256,
+                      redirect_to=target, **base)
+        self._discover(request, visit, fetched.body)
+        return visit
+
+    def _discover(self, request: _Request, visit: Visit, body: bytes, outcome: str | None = None) -> None:
+        """Queue what a settled URL leads to: a redirect target, sitemap entries or page links."""
+        outcome = outcome or visit.outcome
+        if outcome == "redirect" and visit.redirect_to:
+            self._enqueue(_Request(visit.redirect_to, referrer=request.url, redirects=request.redirects + 1,
+                                   is_sitemap=request.is_sitemap, from_seed=request.from_seed))
+        elif outcome == "sitemap":
+            urls, is_index = sitemap_urls(body, request.url)
+            for loc in urls:
+                self._enqueue(_Request(loc, referrer=request.url, is_sitemap=is_index))
+        elif outcome in ("fetched", "document", "not_article") and body:
+            html = decode_html(body, visit.content_type).text
             for link in page_links(html, request.url):
                 self._enqueue(_Request(link, referrer=request.url))
-        return Visit(request.url, outcome, reason, warc=ref, **base)
 
-    def _follow_redirect(self, request: _Request, fetched: Fetched, ref, reason, base) -> Visit:
-        target = canonical_url(fetched.header("location") or "", request.url)
-        if target is None:
-            return Visit(request.url, "fetch_error", "redirect without a usable Location", warc=ref, **base)
-        if request.redirects >= self.config.max_redirects:
-            return Visit(request.url, "fetch_error", f"redirect chain longer than {self.config.max_redirects}",
-                         redirect_to=target, warc=ref, **base)
-        self._enqueue(_Request(target, referrer=request.url, redirects=request.redirects + 1,
-                               is_sitemap=request.is_sitemap, from_seed=request.from_seed))
-        return Visit(request.url, "redirect", f"{reason} → {target}", redirect_to=target, warc=ref, **base)
-
-    def _queue_sitemap(self, url: str, body: bytes) -> None:
-        urls, is_index = sitemap_urls(body, url)
-        for loc in urls:
-            self._enqueue(_Request(loc, referrer=url, is_sitemap=is_index))
+    @staticmethod
+    def _archived_body(ref: WarcRef | None) -> bytes:
+        return read_response(ref).body if ref is not None else b""
 
     async def _rules_for(self, host: str, url: str) -> RobotsRules:
         """Fetch, archive and parse a host's robots.txt once, before its first page."""
@@ -189,8 +220,13 @@ class Crawler:
             robots_url = canonical_url("/robots.txt", url)
             assert robots_url is not None
             self._seen.add(robots_url)
-            fetched = await self._fetch(robots_url, host, always_read=True)
-            rules = self._robots_from(robots_url, fetched)
+            if self.journal is not None and (done := self.journal.resumed(robots_url)):
+                self._record(done)
+                body = self._archived_body(done.warc)
+                rules = robots_from_response(done.status, body) if done.status else robots_from_response(None, b"")
+            else:
+                fetched = await self._fetch(robots_url, host, always_read=True)
+                rules = self._robots_from(robots_url, fetched)
             self._robots[host] = rules
         delay = rules.crawl_delay(self.config.fetch.user_agent)
         if delay is not None:

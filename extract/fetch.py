@@ -146,15 +146,18 @@ class Fetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def fetch(self, url: str, host: str, always_read: bool = False) -> Fetched:
+    async def fetch(
+        self, url: str, host: str, always_read: bool = False, headers: dict[str, str] | None = None
+    ) -> Fetched:
         """GET a URL, retrying transient failures; always returns, never raises for HTTP trouble.
 
         Bodies of non-page content types are not downloaded unless ``always_read`` (robots.txt).
+        ``headers`` are extra request headers (the conditional ones of a re-crawl).
         """
         result = Fetched(url)
         for attempt in range(self.config.retries + 1):
             async with self.throttle.slot(host):
-                result = await self._attempt(url, always_read)
+                result = await self._attempt(url, always_read, headers or {})
             result.attempts = attempt + 1
             wait = self._retry_wait(result, attempt)
             if wait is None:
@@ -175,10 +178,10 @@ class Fetcher:
             return None
         return max(backoff, retry_after or 0.0)
 
-    async def _attempt(self, url: str, always_read: bool) -> Fetched:
+    async def _attempt(self, url: str, always_read: bool, headers: dict[str, str]) -> Fetched:
         result = Fetched(url, fetched_at=datetime.now(UTC))
         try:
-            await asyncio.wait_for(self._read(url, result, always_read), self.config.total_timeout)
+            await asyncio.wait_for(self._read(url, result, always_read, headers), self.config.total_timeout)
         except (TimeoutError, httpx.TimeoutException) as exc:
             result.error, result.error_detail = "timeout", type(exc).__name__
         except _TooLarge:
@@ -194,8 +197,8 @@ class Fetcher:
             result.error, result.error_detail = "http_error", f"{type(exc).__name__}: {exc}"
         return result
 
-    async def _read(self, url: str, result: Fetched, always_read: bool) -> None:
-        async with self._client.stream("GET", url) as response:
+    async def _read(self, url: str, result: Fetched, always_read: bool, headers: dict[str, str]) -> None:
+        async with self._client.stream("GET", url, headers=headers) as response:
             result.status = response.status_code
             result.reason_phrase = response.reason_phrase
             result.http_version = response.http_version

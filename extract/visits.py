@@ -19,6 +19,7 @@ OUTCOMES = {
     "not_article": "an HTML page that is not an article (index, listing, error page)",
     "extract_error": "an HTML page whose text could not be extracted",
     "fetched": "fetched, not yet processed (never left in a finished run)",
+    "unchanged": "not modified since the last run (HTTP 304 or the same body): its row is already written",
     "redirect": "answered with a redirect; the target is its own visit",
     "http_error": "answered with a 4xx/5xx status (after retries)",
     "non_html": "a file that is not an HTML page (PDF, image, ...)",
@@ -46,6 +47,9 @@ class Visit:
     redirect_to: str | None = None
     warc: WarcRef | None = None
     doc_id: str | None = None
+    etag: str | None = None  # validators of the response, for the next run's conditional request
+    last_modified: str | None = None
+    body_sha256: str | None = None
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
@@ -81,7 +85,7 @@ def classify_response(url: str, status: int, content_type: str | None) -> tuple[
     return "fetched", None
 
 
-def visit_row(visit: Visit, crawl_date: str) -> dict:
+def visit_row(visit: Visit, crawl_date: str, run_id: str) -> dict:
     """A Visit as a row of the pages table (see transform.schema.PAGE_FIELDS)."""
     return {
         "url": visit.url,
@@ -98,6 +102,7 @@ def visit_row(visit: Visit, crawl_date: str) -> dict:
         "warc_file": Path(visit.warc.file).name if visit.warc else None,
         "warc_record_id": visit.warc.record_id if visit.warc else None,
         "crawl_date": visit.fetched_at.date().isoformat() if visit.fetched_at else crawl_date,
+        "run_id": run_id,
     }
 
 

@@ -1,5 +1,11 @@
 """The corpus flow: crawl (or read WARCs) → extract/clean/tag in batches → dedup → Parquet.
 
+The corpus grows by runs. Each run adds its own Parquet files (new documents only; a page whose
+content is already in the corpus is not written twice), matches its documents against every
+earlier one through the persisted dedup index, and becomes the baseline for the next run's
+conditional requests only when everything is written. A killed run is resumed by the same
+command: URLs it had finished are not fetched again.
+
 Tasks are per batch of pages, never per page (Prefect costs ~4 ms and an event per task run): a
 page that fails becomes a row with a reason, not a failed task. Each task is a thin wrapper over
 plain functions in ``extract/`` and ``transform/``.
@@ -8,6 +14,8 @@ plain functions in ``extract/`` and ``transform/``.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,12 +27,14 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from extract.archive import WarcArchive, read_response
 from extract.crawl import CrawlConfig, Crawler
+from extract.state import CrawlState, RunJournal
 from extract.visits import Visit, visit_row, visits_from_warcs
 from flows.progress import BatchProgress, CrawlProgress
 from flows.report import RunReport, build_report
-from transform.dedup import DedupDoc, cluster_documents
+from transform.dedup import ClusterAssignment, DedupDoc
+from transform.dedup_index import DedupIndex, TextLookup, parquet_text_lookup
 from transform.page import PageInput, process_page
-from transform.write import write_corpus
+from transform.write import corpus_doc_ids, refresh_cluster_columns, remove_run_parts, write_corpus
 
 BATCH_SIZE = 500
 
@@ -36,10 +46,10 @@ class BatchResult:
 
 
 @task(name="crawl", cache_policy=NO_CACHE)
-def crawl_task(seeds: list[str], config: CrawlConfig, warc_dir: Path, run_id: str) -> list[Visit]:
+def crawl_task(seeds: list[str], config: CrawlConfig, warc_dir: Path, journal: RunJournal) -> list[Visit]:
     """Fetch the seeds' sites into WARC files; returns the ledger of every URL met."""
-    with WarcArchive(warc_dir, f"cuishou-{run_id}") as archive, CrawlProgress() as progress:
-        return asyncio.run(Crawler(seeds, config, archive, progress.on_visit).run())
+    with WarcArchive(warc_dir, f"cuishou-{journal.run_id}") as archive, CrawlProgress() as progress:
+        return asyncio.run(Crawler(seeds, config, archive, progress.on_visit, journal).run())
 
 
 @task(name="read-warcs", cache_policy=NO_CACHE)
@@ -76,35 +86,80 @@ def process_batch_task(visits: list[Visit]) -> BatchResult:
     return process_visits(visits)
 
 
-def assign_clusters(rows: list[dict]) -> list[dict]:
-    """Drop repeated doc_ids (the same page twice in the input) and add the dedup columns."""
-    unique = list({row["doc_id"]: row for row in rows}.values())
-    docs = [DedupDoc(r["doc_id"], r["text"], r["url"], r["published"] and r["published"].isoformat()) for r in unique]
-    clusters = cluster_documents(docs)
-    for row in unique:
-        assignment = clusters[row["doc_id"]]
-        row.update(
-            dup_cluster=assignment.dup_cluster,
-            is_canonical=assignment.is_canonical,
-            cluster_size=assignment.cluster_size,
-            dup_similarity=assignment.similarity,
-        )
-    return unique
+def _texts_then(rows: list[dict], fallback: TextLookup) -> TextLookup:
+    """Texts of this run's rows from memory, earlier runs' from the corpus Parquet."""
+    texts = {row["doc_id"]: row["text"] for row in rows}
+
+    def lookup(doc_ids):
+        found = {d: texts[d] for d in doc_ids if d in texts}
+        missing = [d for d in doc_ids if d not in texts]
+        return found | (dict(fallback(missing)) if missing else {})
+
+    return lookup
 
 
-@task(name="dedup", cache_policy=NO_CACHE)
-def dedup_task(rows: list[dict]) -> list[dict]:
-    return assign_clusters(rows)
+def assign_clusters(rows: list[dict], out: Path, run_id: str) -> tuple[list[dict], dict[str, dict], DedupIndex]:
+    """Match this run's new documents against the whole corpus.
+
+    Returns the rows to write (documents not in the corpus yet, with their cluster columns), the
+    current cluster columns of every document in the corpus, and the updated (unsaved) index.
+    """
+    in_corpus = corpus_doc_ids(out, skip_run=run_id)
+    new = [row for row in {r["doc_id"]: r for r in rows}.values() if row["doc_id"] not in in_corpus]
+    documents = out / "documents"
+    lookup = _texts_then(new, parquet_text_lookup(documents) if documents.exists() else (lambda ids: {}))
+    index = DedupIndex.open(out / "state" / "dedup", lookup)
+    assignments = index.update([DedupDoc(r["doc_id"], r["text"], r["url"],
+                                         r["published"] and r["published"].isoformat()) for r in new])
+    columns = {doc_id: _cluster_columns(a) for doc_id, a in assignments.items()}
+    for row in new:
+        row.update(columns[row["doc_id"]])
+    return new, columns, index
+
+
+def _cluster_columns(assignment: ClusterAssignment) -> dict:
+    return {"dup_cluster": assignment.dup_cluster, "is_canonical": assignment.is_canonical,
+            "cluster_size": assignment.cluster_size, "dup_similarity": assignment.similarity}
+
+
+def _already_written(visits: list[Visit], written_ids: set[str]) -> list[Visit]:
+    """Documents of this run that earlier runs already wrote keep their outcome, with a reason."""
+    return [
+        v.resolved("document", "already in the corpus from an earlier run", v.doc_id)
+        if v.outcome == "document" and v.doc_id not in written_ids else v
+        for v in visits
+    ]
 
 
 @task(name="write-corpus", cache_policy=NO_CACHE)
-def write_task(out: Path, run_id: str, documents: list[dict], visits: list[Visit]) -> dict[str, list[Path]]:
+def write_task(out: Path, run_id: str, documents: list[dict], clusters: dict[str, dict], visits: list[Visit],
+               index: DedupIndex) -> dict[str, list[Path]]:
+    """Add the run's files, update earlier files' cluster columns, then persist the dedup index."""
     today = datetime.now(UTC).date().isoformat()
-    return write_corpus(out, run_id, documents, [visit_row(v, today) for v in visits])
+    written = write_corpus(out, run_id, documents, [visit_row(v, today, run_id) for v in visits])
+    written["documents (cluster columns updated)"] = refresh_cluster_columns(out, clusters, skip_run=run_id)
+    index.save()
+    return written
 
 
 def _batches(visits: list[Visit], size: int) -> list[list[Visit]]:
     return [visits[i : i + size] for i in range(0, len(visits), size)]
+
+
+def _fingerprint(seeds: list[str] | None, warcs: list[Path] | None) -> str:
+    """Identifies "the same command", whose interrupted run a new start resumes."""
+    source = seeds if seeds else sorted(str(Path(p).resolve()) for p in warcs or [])
+    return hashlib.sha256(json.dumps(source).encode()).hexdigest()[:16]
+
+
+def _start_run(state: CrawlState, out: Path, fingerprint: str) -> tuple[str, bool]:
+    """Resume this command's interrupted run, and drop the files of any other unfinished run."""
+    run_id, resumed = state.start_run(fingerprint)
+    for stale in state.uncommitted_runs():
+        if stale != run_id:
+            remove_run_parts(out, stale)
+            state.abandon_run(stale)
+    return run_id, resumed
 
 
 @flow(name="build-corpus", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
@@ -115,28 +170,35 @@ def build_corpus(
     crawl_config: CrawlConfig | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> RunReport:
-    """Build (or rebuild) the corpus under ``out`` from seed URLs or from WARC files."""
+    """Add a crawl (or WARC files) to the corpus under ``out``; an interrupted run is resumed."""
     if bool(seeds) == bool(warcs):
         raise ValueError("give either seeds or warcs")
     started = time.monotonic()
-    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out.mkdir(parents=True, exist_ok=True)
-    if seeds:
-        visits = crawl_task(seeds, crawl_config or CrawlConfig(), out / "warc", run_id)
-    else:
-        visits = read_warcs_task(list(warcs or []))
-    fetched = [v for v in visits if v.outcome == "fetched"]
-    settled = [v for v in visits if v.outcome != "fetched"]
-    rows: list[dict] = []
-    with BatchProgress(len(fetched)) as progress:
-        futures = [process_batch_task.submit(batch) for batch in _batches(fetched, batch_size)]
-        for future in futures:
-            batch = future.result()
-            settled += batch.visits
-            rows += batch.rows
-            progress.advance(len(batch.visits), len(rows))
-    documents = dedup_task(rows)
-    written = write_task(out, run_id, documents, settled)
-    report = build_report(run_id, out, settled, documents, written, time.monotonic() - started)
+    state = CrawlState(out / "state" / "crawl.sqlite")
+    try:
+        run_id, resumed = _start_run(state, out, _fingerprint(seeds, warcs))
+        if seeds:
+            journal = RunJournal(state, run_id)
+            visits = crawl_task(seeds, crawl_config or CrawlConfig(), out / "warc", journal)
+        else:
+            visits = read_warcs_task(list(warcs or []))
+        fetched = [v for v in visits if v.outcome == "fetched"]
+        settled = [v for v in visits if v.outcome != "fetched"]
+        rows: list[dict] = []
+        with BatchProgress(len(fetched)) as progress:
+            futures = [process_batch_task.submit(batch) for batch in _batches(fetched, batch_size)]
+            for future in futures:
+                batch = future.result()
+                settled += batch.visits
+                rows += batch.rows
+                progress.advance(len(batch.visits), len(rows))
+        documents, clusters, index = assign_clusters(rows, out, run_id)
+        settled = _already_written(settled, {row["doc_id"] for row in documents})
+        written = write_task(out, run_id, documents, clusters, settled, index)
+        state.commit_run(run_id, settled)
+    finally:
+        state.close()
+    report = build_report(run_id, out, settled, documents, clusters, written, time.monotonic() - started, resumed)
     report.save()
     return report

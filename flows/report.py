@@ -22,7 +22,8 @@ class RunReport:
     out: str
     urls_met: int
     pages_fetched: int
-    documents: int
+    documents: int  # new documents this run wrote
+    corpus_documents: int  # the whole corpus after this run
     canonical_documents: int
     duplicate_clusters: int  # clusters with two or more members
     documents_in_duplicate_clusters: int
@@ -31,6 +32,7 @@ class RunReport:
     per_host: dict[str, dict[str, int]]
     files: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
+    resumed: bool = False  # this run picked up an interrupted run of the same command
 
     @property
     def path(self) -> Path:
@@ -42,12 +44,15 @@ class RunReport:
         return self.path
 
     def render(self, console: Console) -> None:
-        console.print(f"[bold]cuishou run {self.run_id}[/bold] finished in {self.seconds:.1f} s")
+        resumed = " (resumed after an interruption)" if self.resumed else ""
+        console.print(f"[bold]cuishou run {self.run_id}[/bold]{resumed} finished in {self.seconds:.1f} s")
         summary = Table(show_header=False, box=None)
         for label, value in [
             ("URLs met", self.urls_met),
             ("pages fetched", self.pages_fetched),
-            ("documents written", self.documents),
+            ("new documents written", self.documents),
+            ("unchanged since the last run", self.outcomes.get("unchanged", 0)),
+            ("documents in the corpus", self.corpus_documents),
             ("canonical documents", self.canonical_documents),
             ("duplicate clusters", f"{self.duplicate_clusters} ({self.documents_in_duplicate_clusters} documents)"),
         ]:
@@ -74,9 +79,16 @@ def _reason_key(visit: Visit) -> str:
 
 
 def build_report(
-    run_id: str, out: Path, visits: list[Visit], documents: list[dict], files: dict[str, list[Path]], seconds: float
+    run_id: str,
+    out: Path,
+    visits: list[Visit],
+    documents: list[dict],
+    clusters: dict[str, dict],
+    files: dict[str, list[Path]],
+    seconds: float,
+    resumed: bool = False,
 ) -> RunReport:
-    clusters = Counter(row["dup_cluster"] for row in documents)
+    sizes = Counter(columns["dup_cluster"] for columns in clusters.values())
     per_host: dict[str, Counter] = {}
     for visit in visits:
         per_host.setdefault(visit.host, Counter())[visit.outcome] += 1
@@ -86,12 +98,14 @@ def build_report(
         urls_met=len(visits),
         pages_fetched=sum(v.status is not None for v in visits),
         documents=len(documents),
-        canonical_documents=sum(bool(row["is_canonical"]) for row in documents),
-        duplicate_clusters=sum(n > 1 for n in clusters.values()),
-        documents_in_duplicate_clusters=sum(n for n in clusters.values() if n > 1),
+        corpus_documents=len(clusters),
+        canonical_documents=sum(bool(columns["is_canonical"]) for columns in clusters.values()),
+        duplicate_clusters=sum(n > 1 for n in sizes.values()),
+        documents_in_duplicate_clusters=sum(n for n in sizes.values() if n > 1),
         outcomes=dict(Counter(v.outcome for v in visits)),
         dropped=dict(Counter(_reason_key(v) for v in visits if v.outcome != "document")),
         per_host={host: dict(counts) for host, counts in sorted(per_host.items())},
         files={table: [str(p) for p in paths] for table, paths in files.items()},
         seconds=round(seconds, 2),
+        resumed=resumed,
     )

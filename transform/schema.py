@@ -62,6 +62,7 @@ PAGE_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("doc_id", pa.string(), True, "The document row made from this URL (outcome document)."),
     ("warc_file", pa.string(), True, "File name of the WARC holding the response."),
     ("warc_record_id", pa.string(), True, "WARC-Record-ID of the response."),
+    ("run_id", pa.string(), False, "The run that met the URL (the corpus keeps every run's ledger)."),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Parquet output: zstd, explicit schema, Hive partitions by crawl date, atomic files.
+"""Parquet output: zstd, explicit schema, Hive partitions by crawl date, atomic files, one set per run.
 
 Each file is written under a temporary name and renamed into place, so a reader (or a killed
 run) never sees half a file. Row groups are sized by bytes, not rows, because one row of this
@@ -8,12 +8,13 @@ corpus is a whole article.
 from __future__ import annotations
 
 import os
-import shutil
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA
@@ -48,7 +49,8 @@ def write_parquet_atomic(table: pa.Table, path: Path) -> Path:
 
 
 def write_partitioned(
-    rows: Iterable[dict], schema: pa.Schema, folder: Path, partition_key: str, part_prefix: str
+    rows: Iterable[dict], schema: pa.Schema, folder: Path, partition_key: str, part_prefix: str,
+    empty_partition: str = "none",
 ) -> list[Path]:
     """Write rows as ``folder/<partition_key>=<value>/<part_prefix>-NNNNN.parquet`` files.
 
@@ -58,8 +60,12 @@ def write_partitioned(
     groups: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         groups[str(row[partition_key])].append(row)
-    if not groups:  # keep the dataset readable, with its schema, even when a run found nothing
-        return [write_parquet_atomic(schema.empty_table(), folder / f"{part_prefix}-empty.parquet")]
+    if not groups:
+        if any(folder.glob("**/*.parquet")):
+            return []
+        # keep the dataset readable, with its schema, even when the first run found nothing
+        empty = folder / f"{partition_key}={empty_partition}" / f"{part_prefix}-00000.parquet"
+        return [write_parquet_atomic(schema.empty_table(), empty)]
     written = []
     for value, group in sorted(groups.items()):
         for start in range(0, len(group), ROWS_PER_FILE):
@@ -70,24 +76,59 @@ def write_partitioned(
     return written
 
 
-def write_corpus(out: Path, run_id: str, documents: list[dict], pages: list[dict]) -> dict[str, list[Path]]:
-    """Write ``out/documents`` and ``out/pages`` for one run, replacing the previous snapshot.
+def run_parts(folder: Path, run_id: str) -> list[Path]:
+    """The Parquet files one run wrote under a table folder."""
+    return sorted(folder.glob(f"**/part-{run_id}-*.parquet")) if folder.exists() else []
 
-    Both tables are staged beside the corpus and swapped in only when complete, so readers see
-    either the old corpus or the new one.
+
+def remove_run_parts(out: Path, run_id: str) -> None:
+    """Delete what a run wrote to documents/ and pages/ (an interrupted run being redone or dropped)."""
+    for table in ("documents", "pages"):
+        for path in run_parts(out / table, run_id):
+            path.unlink()
+
+
+def write_corpus(out: Path, run_id: str, documents: list[dict], pages: list[dict]) -> dict[str, list[Path]]:
+    """Add one run's rows to ``out/documents`` and ``out/pages`` as files named after the run.
+
+    The corpus grows by runs: earlier runs' files stay. A resumed run replaces its own files, so
+    redoing a run never duplicates rows.
     """
-    staging = out / f".staging-{run_id}"
-    shutil.rmtree(staging, ignore_errors=True)
+    remove_run_parts(out, run_id)
     prefix = f"part-{run_id}"
-    written = {
-        "documents": write_partitioned(documents, DOCUMENT_SCHEMA, staging / "documents", "crawl_date", prefix),
-        "pages": write_partitioned(pages, PAGE_SCHEMA, staging / "pages", "crawl_date", prefix),
+    today = datetime.now(UTC).date().isoformat()
+    return {
+        "documents": write_partitioned(documents, DOCUMENT_SCHEMA, out / "documents", "crawl_date", prefix, today),
+        "pages": write_partitioned(pages, PAGE_SCHEMA, out / "pages", "crawl_date", prefix, today),
     }
-    for table in written:
-        target, previous = out / table, out / f".previous-{run_id}-{table}"
-        if target.exists():
-            os.replace(target, previous)
-        os.replace(staging / table, target)
-        shutil.rmtree(previous, ignore_errors=True)
-    shutil.rmtree(staging, ignore_errors=True)
-    return {table: [out / table / p.relative_to(staging / table) for p in paths] for table, paths in written.items()}
+
+
+def corpus_doc_ids(out: Path, skip_run: str | None = None) -> set[str]:
+    """doc_ids already in the corpus (only the doc_id column is read)."""
+    files = [p for p in (out / "documents").glob("**/*.parquet") if not skip_run or f"part-{skip_run}-" not in p.name]
+    if not files:
+        return set()
+    return set(ds.dataset(files, format="parquet").to_table(columns=["doc_id"]).column("doc_id").to_pylist())
+
+
+CLUSTER_COLUMNS = ("dup_cluster", "is_canonical", "cluster_size", "dup_similarity")
+
+
+def refresh_cluster_columns(out: Path, assignments: dict[str, dict], skip_run: str) -> list[Path]:
+    """Rewrite earlier runs' document files whose cluster columns changed (a merge, a new canonical)."""
+    rewritten = []
+    for path in sorted((out / "documents").glob("**/*.parquet")):
+        if f"part-{skip_run}-" in path.name:
+            continue
+        table = pq.read_table(path, schema=DOCUMENT_SCHEMA)
+        ids = table.column("doc_id").to_pylist()
+        current = {name: table.column(name).to_pylist() for name in CLUSTER_COLUMNS}
+        wanted = {name: [assignments[i][name] if i in assignments else current[name][k] for k, i in enumerate(ids)]
+                  for name in CLUSTER_COLUMNS}
+        if wanted == current:
+            continue
+        for name in CLUSTER_COLUMNS:
+            field = table.schema.field(name)
+            table = table.set_column(table.schema.get_field_index(name), field, pa.array(wanted[name], field.type))
+        rewritten.append(write_parquet_atomic(table, path))
+    return rewritten

@@ -38,5 +38,5 @@ def test_warc_ledger_keeps_the_last_response_per_url(tmp_path):
     assert [(v.url, v.outcome) for v in visits] == [
         ("http://a.test/p", "superseded"), ("http://a.test/p", "fetched"), ("http://a.test/old", "redirect")]
     assert visits[2].redirect_to == "http://a.test/new"
-    row = visit_row(visits[1], "2026-01-01")
+    row = visit_row(visits[1], "2026-01-01", "r1")
     assert row["crawl_date"] == "2026-11-23" and row["warc_file"].endswith(".warc.gz")

@@ -5,14 +5,20 @@ import pyarrow.parquet as pq
 import pytest
 
 from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION
-from transform.write import write_corpus, write_partitioned
+from transform.write import (
+    corpus_doc_ids,
+    refresh_cluster_columns,
+    remove_run_parts,
+    write_corpus,
+    write_partitioned,
+)
 
 
 def page_row(url: str, day: str = "2026-11-23") -> dict:
     return {"url": url, "host": "a.test", "outcome": "http_error", "reason": "HTTP 404", "status": 404,
             "content_type": "text/html", "redirect_to": None, "referrer": None, "attempts": 1,
             "fetched_at": datetime.fromisoformat(f"{day}T01:00:00+00:00"), "doc_id": None, "warc_file": None,
-            "warc_record_id": None, "crawl_date": day}
+            "warc_record_id": None, "crawl_date": day, "run_id": "r0"}
 
 
 def document_row(doc_id: str) -> dict:
@@ -57,10 +63,30 @@ def test_row_of_wrong_type_is_an_error_not_silent_loss(tmp_path):
         write_partitioned([bad], PAGE_SCHEMA, tmp_path, "crawl_date", "p")
 
 
-def test_rebuild_replaces_the_previous_snapshot(tmp_path):
+def test_runs_add_files_and_a_redone_run_replaces_its_own(tmp_path):
     write_corpus(tmp_path, "r1", [document_row("a"), document_row("b")], [page_row("http://a.test/1")])
     write_corpus(tmp_path, "r2", [document_row("c")], [page_row("http://a.test/2")])
+    write_corpus(tmp_path, "r2", [document_row("d")], [page_row("http://a.test/3")])
     docs = ds.dataset(tmp_path / "documents", partitioning="hive").to_table()
-    assert docs.column("doc_id").to_pylist() == ["c"]
-    assert docs.column("removed").to_pylist() == [[{"rule": "footer", "text": "Copyright"}]]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents", "pages"]
+    assert sorted(docs.column("doc_id").to_pylist()) == ["a", "b", "d"]
+    assert corpus_doc_ids(tmp_path) == {"a", "b", "d"}
+    assert corpus_doc_ids(tmp_path, skip_run="r2") == {"a", "b"}
+    pages = ds.dataset(tmp_path / "pages", partitioning="hive").to_table()
+    assert sorted(pages.column("url").to_pylist()) == ["http://a.test/1", "http://a.test/3"]
+
+
+def test_cluster_columns_of_earlier_files_are_refreshed(tmp_path):
+    write_corpus(tmp_path, "r1", [document_row("a"), document_row("b")], [])
+    merged = {"dup_cluster": "c-a", "is_canonical": False, "cluster_size": 2, "dup_similarity": 0.5}
+    rewritten = refresh_cluster_columns(tmp_path, {"b": merged}, skip_run="r2")
+    assert len(rewritten) == 1
+    rows = {r["doc_id"]: r for r in ds.dataset(tmp_path / "documents", partitioning="hive").to_table().to_pylist()}
+    assert (rows["b"]["dup_cluster"], rows["b"]["is_canonical"], rows["b"]["cluster_size"]) == ("c-a", False, 2)
+    assert rows["a"]["dup_cluster"] == "c-a" and rows["a"]["is_canonical"]
+    assert refresh_cluster_columns(tmp_path, {"b": merged}, skip_run="r2") == []
+
+
+def test_remove_run_parts(tmp_path):
+    write_corpus(tmp_path, "r1", [document_row("a")], [page_row("http://a.test/1")])
+    remove_run_parts(tmp_path, "r1")
+    assert not list(tmp_path.glob("**/*.parquet"))

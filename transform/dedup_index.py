@@ -1,0 +1,314 @@
+"""A persisted, incremental near-duplicate index: new pages are matched against everything seen.
+
+``DedupIndex.open(folder, text_lookup)`` loads what earlier runs indexed; ``update(docs)`` adds
+new documents (doc_ids already indexed are ignored), matches them against old and new ones with
+the same steps and rule as ``transform.dedup.cluster_documents``, and returns the current
+assignment of every indexed document; ``save()`` persists it atomically.
+
+Stable ids. A cluster is named after its *founder* (``cluster_id([founder])``): the smallest
+doc_id of the cluster when it first formed. Old documents keep their dup_cluster when new ones
+join; when a new page bridges clusters, the merged cluster keeps the id of the old cluster with
+the smallest founder doc_id (new documents never rename an old cluster). A first update on an
+empty index gives exactly ``cluster_documents``' clusters and ids; within a batch, order is
+irrelevant; re-running documents already indexed changes nothing. Across batchings the
+clusters are the same (each new document is paired with the same bucket neighbours, in doc_id
+order, as in one run over all documents; only in buckets larger than the neighbour cap can an
+incremental run keep an old edge a single run would not see), and ids are the same whenever each
+cluster's smallest doc_id comes in its first batch.
+
+On disk (``folder/gen-N/`` plus a ``CURRENT`` pointer, swapped by rename): ``docs.parquet``
+(doc_id, url, published, text_chars, text_hash, flags, founder, best similarities: ~70 B/doc
+zstd) and ``signatures.npy`` (192 x 16-bit MinHash: 384 B/doc), so 1M docs take ~450 MB on disk
+and about as much in memory. Texts are not stored: verifying a new-vs-old candidate pair needs
+the old text, which ``text_lookup(doc_ids) -> {doc_id: text}`` supplies (back it with the corpus
+Parquet: ``parquet_text_lookup``). A save writes a new generation and only then swaps the pointer,
+so a run killed mid-save leaves the previous index intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from transform.dedup import (
+    NUM_PERM,
+    ClusterAssignment,
+    ClusterColumns,
+    DedupDoc,
+    DocMeta,
+    Edges,
+    NearDuplicateRule,
+    Sketches,
+    assemble_columns,
+    best_similarities,
+    cluster_id,
+    component_roots,
+    exact_links,
+    exact_representatives,
+    lsh_representatives,
+    normalize,
+    plausible_candidates,
+    sketch_texts,
+    verified_edges,
+)
+
+TextLookup = Callable[[Sequence[str]], Mapping[str, str]]
+FORMAT_VERSION = 1
+_POINTER = "CURRENT"
+
+
+def parquet_text_lookup(source: Path) -> TextLookup:
+    """A text_lookup reading doc_id/text from a Parquet file or dataset (e.g. corpus/documents)."""
+
+    def lookup(doc_ids: Sequence[str]) -> dict[str, str]:
+        dataset = ds.dataset(source, format="parquet", partitioning="hive")
+        table = dataset.to_table(columns=["doc_id", "text"], filter=pc.field("doc_id").isin(list(doc_ids)))
+        return dict(zip(table.column("doc_id").to_pylist(), table.column("text").to_pylist()))
+
+    return lookup
+
+
+class DedupIndex:
+    """Everything indexed so far, as columns in insertion order (see the module docstring)."""
+
+    def __init__(self, folder: Path | None, docs: pa.Table, signatures: np.ndarray, text_lookup: TextLookup | None):
+        self.folder = folder
+        self.text_lookup = text_lookup
+        self._docs = docs
+        self._signatures = signatures
+        self._row_of = {doc_id: row for row, doc_id in enumerate(docs.column("doc_id").to_pylist())}
+
+    # --- persistence ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, folder: Path, text_lookup: TextLookup | None = None) -> DedupIndex:
+        """The index saved in `folder`, or an empty one if there is none yet."""
+        folder = Path(folder)
+        pointer = folder / _POINTER
+        if not pointer.exists():
+            return cls(folder, _SCHEMA.empty_table(), np.empty((0, NUM_PERM), np.uint16), text_lookup)
+        generation = folder / pointer.read_text().strip()
+        manifest = json.loads((generation / "index.json").read_text())
+        if manifest["format"] != FORMAT_VERSION:
+            raise ValueError(f"{folder}: index format {manifest['format']}, this cuishou reads {FORMAT_VERSION}")
+        docs = pq.read_table(generation / "docs.parquet", schema=_SCHEMA)
+        signatures = np.load(generation / "signatures.npy")
+        return cls(folder, docs, signatures, text_lookup)
+
+    def save(self) -> None:
+        """Write a new generation, then point CURRENT at it (a killed save keeps the old one)."""
+        if self.folder is None:
+            raise ValueError("this index has no folder")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        previous = self._current_generation()
+        name = f"gen-{int(previous.removeprefix('gen-')) + 1 if previous else 1:06d}"
+        generation = self.folder / name
+        shutil.rmtree(generation, ignore_errors=True)  # left over by a killed save
+        generation.mkdir()
+        pq.write_table(self._docs, generation / "docs.parquet", compression="zstd")
+        np.save(generation / "signatures.npy", self._signatures)
+        manifest = {"format": FORMAT_VERSION, "documents": self._docs.num_rows}
+        (generation / "index.json").write_text(json.dumps(manifest))
+        _fsync_files(generation)
+        tmp = self.folder / f".{_POINTER}.tmp"
+        tmp.write_text(name)
+        os.replace(tmp, self.folder / _POINTER)
+        for old in self.folder.glob("gen-*"):
+            if old.name != name:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def _current_generation(self) -> str | None:
+        pointer = self.folder / _POINTER
+        return pointer.read_text().strip() if pointer.exists() else None
+
+    # --- matching ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._docs.num_rows
+
+    def update(self, docs: Sequence[DedupDoc]) -> dict[str, ClusterAssignment]:
+        """Add the docs not indexed yet, match them, and return every indexed doc's assignment."""
+        new_docs = self._new_docs(docs)
+        if new_docs:
+            self._add(new_docs)
+        return self.assignments()
+
+    def assignments(self) -> dict[str, ClusterAssignment]:
+        """The current assignment of every indexed document."""
+        columns = self._columns
+        return {doc_id: columns.assignment(row) for row, doc_id in enumerate(self._docs.column("doc_id").to_pylist())}
+
+    def _new_docs(self, docs: Sequence[DedupDoc]) -> list[DedupDoc]:
+        if len({d.doc_id for d in docs}) != len(docs):
+            raise ValueError("doc_id must be unique")
+        return sorted((d for d in docs if d.doc_id not in self._row_of), key=lambda d: d.doc_id)
+
+    def _add(self, new_docs: list[DedupDoc]) -> None:
+        normalized_new = [normalize(d.text) for d in new_docs]
+        new_sketches = sketch_texts(normalized_new)
+        old_rows = len(self)
+        docs = pa.concat_tables([self._docs, _new_rows(new_docs, new_sketches)])
+        signatures = np.concatenate([self._signatures, new_sketches.signatures])
+        rank = np.argsort(np.asarray(docs.column("doc_id").to_pylist(), dtype=object), kind="stable")
+        ranked = _sketches(docs, signatures).take(rank)
+        is_new = rank >= old_rows
+        representative = exact_representatives(ranked)
+        edges = self._verified_edges(docs, rank, ranked, representative, is_new, normalized_new, old_rows)
+        position = np.empty_like(rank)
+        position[rank] = np.arange(rank.size)
+        founders = docs.column("founder").to_pylist()  # every old doc has one; new docs: None
+        founder_rows = np.array([position[self._row_of[f]] if f else -1 for f in (founders[r] for r in rank)])
+        was_clustered = np.flatnonzero(founder_rows >= 0)
+        roots = component_roots(
+            rank.size, exact_links(representative), (edges.left, edges.right), (was_clustered, founder_rows[was_clustered])
+        )
+        jaccard, containment = best_similarities(rank.size, representative, edges)
+        prior = np.nan_to_num(docs.column("jaccard").to_numpy(zero_copy_only=False))[rank]
+        prior_containment = np.nan_to_num(docs.column("containment").to_numpy(zero_copy_only=False))[rank]
+        ranked_founders = _founders_of_components(roots, [founders[r] for r in rank], docs.column("doc_id").take(rank).to_pylist())
+        docs = _with_columns(
+            docs,
+            founder=[ranked_founders[p] for p in position.tolist()],
+            jaccard=np.maximum(prior, jaccard)[position],
+            containment=np.maximum(prior_containment, containment)[position],
+        )
+        self._docs, self._signatures = docs, signatures
+        self._row_of.update((d.doc_id, old_rows + i) for i, d in enumerate(new_docs))
+
+    def _verified_edges(
+        self,
+        docs: pa.Table,
+        rank: np.ndarray,
+        ranked: Sketches,
+        representative: np.ndarray,
+        is_new: np.ndarray,
+        normalized_new: list[str],
+        old_rows: int,
+    ) -> Edges:
+        """Candidate pairs with at least one new doc, estimated, then verified on exact shingles."""
+        rule = NearDuplicateRule()
+        lsh_rows = lsh_representatives(ranked, representative)
+        pairs = lsh_rows[plausible_candidates(ranked.signatures[lsh_rows], rule.min_jaccard, is_new=is_new[lsh_rows])]
+        rows = rank[pairs]  # insertion rows
+        old_needed = np.unique(rows[rows < old_rows]).tolist()
+        doc_ids = docs.column("doc_id").to_pylist()
+        old_texts = self._old_texts([doc_ids[r] for r in old_needed])
+        normalized = {r: normalize(old_texts[doc_ids[r]]) for r in old_needed}
+
+        def text_of(rank_row: int) -> str:
+            row = int(rank[rank_row])
+            return normalized_new[row - old_rows] if row >= old_rows else normalized[row]
+
+        return verified_edges(pairs, text_of, rule)
+
+    def _old_texts(self, doc_ids: list[str]) -> Mapping[str, str]:
+        if not doc_ids:
+            return {}
+        if self.text_lookup is None:
+            raise ValueError(f"{len(doc_ids)} new-vs-old candidate pairs need old texts: open the index with a text_lookup")
+        texts = self.text_lookup(doc_ids)
+        missing = [d for d in doc_ids if d not in texts]
+        if missing:
+            raise ValueError(f"text_lookup has no text for {len(missing)} indexed doc(s), e.g. {missing[0]}")
+        return texts
+
+    @property
+    def _columns(self) -> ClusterColumns:
+        """Dedup columns in insertion order, from the stored founders and similarities."""
+        docs = self._docs
+        founders = docs.column("founder").to_pylist()
+        doc_ids = docs.column("doc_id").to_pylist()
+        cluster_of = founders
+        labels, roots = np.unique(np.asarray(cluster_of, dtype=object), return_inverse=True)
+        first_row = np.full(labels.size, roots.size)
+        np.minimum.at(first_row, roots, np.arange(roots.size))
+        roots = first_row[roots]
+        names = {int(root): cluster_id([cluster_of[root]]) for root in np.unique(roots).tolist()}
+        meta = DocMeta(
+            doc_id=doc_ids,
+            url=docs.column("url").to_pylist(),
+            published=docs.column("published").to_pylist(),
+            text_chars=docs.column("text_chars").to_numpy(),
+        )
+        jaccard = np.nan_to_num(docs.column("jaccard").to_numpy(zero_copy_only=False))
+        containment = np.nan_to_num(docs.column("containment").to_numpy(zero_copy_only=False))
+        return assemble_columns(meta, roots, names, jaccard, containment)
+
+
+_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("url", pa.string()),
+        ("published", pa.string()),
+        ("text_chars", pa.int64()),
+        ("text_hash", pa.uint64()),
+        ("has_shingles", pa.bool_()),
+        ("is_empty", pa.bool_()),
+        ("founder", pa.string()),  # founder doc_id of the doc's cluster (a singleton's own doc_id)
+        ("jaccard", pa.float64()),
+        ("containment", pa.float64()),
+    ]
+)
+
+
+def _new_rows(docs: Sequence[DedupDoc], sketch: Sketches) -> pa.Table:
+    return pa.table(
+        {
+            "doc_id": [d.doc_id for d in docs],
+            "url": [d.url for d in docs],
+            "published": [d.published for d in docs],
+            "text_chars": [len(d.text) for d in docs],
+            "text_hash": sketch.text_hash,
+            "has_shingles": sketch.has_shingles,
+            "is_empty": sketch.is_empty,
+            "founder": pa.nulls(len(docs), pa.string()),
+            "jaccard": np.zeros(len(docs)),
+            "containment": np.zeros(len(docs)),
+        },
+        schema=_SCHEMA,
+    )
+
+
+def _sketches(docs: pa.Table, signatures: np.ndarray) -> Sketches:
+    return Sketches(
+        text_hash=docs.column("text_hash").to_numpy(),
+        has_shingles=docs.column("has_shingles").to_numpy(zero_copy_only=False),
+        is_empty=docs.column("is_empty").to_numpy(zero_copy_only=False),
+        signatures=signatures,
+    )
+
+
+def _founders_of_components(roots: np.ndarray, founders: list[str | None], doc_ids: list[str]) -> list[str | None]:
+    """Founder per row (rank order): the smallest old founder in its component, else its smallest doc_id.
+
+    Rows are in doc_id order, so a component's root row holds its smallest doc_id. An old
+    singleton is its own founder, so a new copy never renames it.
+    """
+    best: dict[int, str] = {}
+    for row, founder in enumerate(founders):
+        if founder is not None:
+            root = int(roots[row])
+            best[root] = min(best.get(root, founder), founder)
+    return [best.get(root, doc_ids[root]) for root in roots.tolist()]
+
+
+def _with_columns(table: pa.Table, **columns) -> pa.Table:
+    for name, values in columns.items():
+        index = table.schema.get_field_index(name)
+        table = table.set_column(index, table.schema.field(index), pa.array(values, table.schema.field(index).type))
+    return table
+
+
+def _fsync_files(folder: Path) -> None:
+    for path in folder.iterdir():
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
