@@ -7,6 +7,7 @@ tells the story.
 from __future__ import annotations
 
 import sys
+import time
 from collections import Counter
 
 from rich.console import Console
@@ -39,6 +40,7 @@ class CrawlProgress:
         self.errors = 0
         self._bar = _progress(self.console)
         self._task = self._bar.add_task("crawl", total=None, detail="")
+        self._started = time.monotonic()
 
     def __enter__(self) -> CrawlProgress:
         self._bar.start()
@@ -51,7 +53,8 @@ class CrawlProgress:
         self.per_host[visit.host] += 1
         self.errors += visit.outcome in _ERRORS
         hosts = " ".join(f"{host} {n}" for host, n in self.per_host.most_common(4))
-        self._bar.update(self._task, advance=1, detail=f"errors {self.errors} · {hosts}")
+        rate = sum(self.per_host.values()) / max(time.monotonic() - self._started, 1e-3)
+        self._bar.update(self._task, advance=1, detail=f"{rate:.1f} URLs/s · errors {self.errors} · {hosts}")
 
 
 class BatchProgress:
