@@ -42,6 +42,17 @@ exit status: 0 text printed, 1 error, 3 the page is not an article (the reason g
 """
 
 
+SERVE_EPILOG = """\
+example (two terminals):
+  uv run prefect server start                      # API and UI on http://127.0.0.1:4200
+  export PREFECT_API_URL=http://127.0.0.1:4200/api
+  uv run cuishou serve --cron "0 3 * * *" --timezone Asia/Shanghai --seeds seeds.txt --out corpus
+
+Runs show in the Prefect UI under the flow 'build-corpus'. A run can also be started by hand:
+  uv run prefect deployment run build-corpus/scheduled
+"""
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -72,25 +83,27 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--warc", type=Path, nargs="+", metavar="FILE",
                         help="WARC/1.0 or 1.1 files, gzipped or not (Common Crawl, wget, cuishou)")
     build.add_argument("--out", type=Path, default=Path("corpus"), metavar="DIR",
-                       help="output folder (default: ./corpus); a rebuild replaces its documents/ and pages/")
-    crawl = build.add_argument_group("crawling (with --seeds)")
-    crawl.add_argument("--proxy", metavar="URL",
-                       help="HTTP proxy for every request (default: HTTP_PROXY/http_proxy from the environment)")
-    crawl.add_argument("--delay", type=_non_negative_float, default=1.0, metavar="S",
-                       help="seconds between requests to one host (default 1.0; robots.txt Crawl-delay can raise it)")
-    crawl.add_argument("--per-host-concurrency", type=_positive_int, default=2, metavar="N",
-                       help="requests in flight per host (default 2)")
-    crawl.add_argument("--max-pages", type=_positive_int, default=100_000, metavar="N",
-                       help="stop requesting after N requests (default 100000)")
-    crawl.add_argument("--retries", type=int, default=3, metavar="N",
-                       help="retries after 5xx/429/timeouts, with exponential backoff (default 3)")
-    crawl.add_argument("--timeout", type=_non_negative_float, default=20.0, metavar="S",
-                       help="read timeout per request in seconds (default 20)")
-    crawl.add_argument("--user-agent", metavar="UA", help="User-Agent to send and to match in robots.txt")
-    build.add_argument("--batch-size", type=_positive_int, default=500, metavar="N",
-                       help="pages per processing task (default 500)")
-    build.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+                       help="the corpus folder (default: ./corpus); each run adds to it")
+    _add_crawl_options(build)
+    _add_run_options(build)
     build.set_defaults(handler=run_build)
+
+    serve = commands.add_parser(
+        "serve", help="run the crawl on a schedule (a Prefect deployment served by this process)",
+        description="Register a scheduled deployment of the corpus flow with a Prefect server and run "
+                    "its scheduled runs until stopped. Each run adds its crawl to --out (new partitions, "
+                    "cluster ids kept). Needs a Prefect server: PREFECT_API_URL must be set.",
+        epilog=SERVE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--cron", required=True, metavar="EXPR", help='cron schedule, e.g. "0 3 * * *"')
+    serve.add_argument("--timezone", default="UTC", metavar="TZ", help="time zone of --cron (default UTC)")
+    serve.add_argument("--seeds", type=Path, required=True, metavar="FILE",
+                       help="seed URLs, re-read at every run")
+    serve.add_argument("--out", type=Path, required=True, metavar="DIR", help="the corpus folder")
+    serve.add_argument("--name", default="scheduled", help="deployment name (default: scheduled)")
+    _add_crawl_options(serve)
+    _add_run_options(serve)
+    serve.set_defaults(handler=run_serve)
 
     extract = commands.add_parser(
         "extract", help="print the clean main text of one page",
@@ -106,6 +119,32 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--proxy", metavar="URL", help="HTTP proxy for a URL source")
     extract.set_defaults(handler=run_extract)
     return parser
+
+
+def _add_crawl_options(parser: argparse.ArgumentParser) -> None:
+    crawl = parser.add_argument_group("crawling (with --seeds)")
+    crawl.add_argument("--proxy", metavar="URL",
+                       help="HTTP proxy for every request (default: HTTP_PROXY/http_proxy from the environment)")
+    crawl.add_argument("--delay", type=_non_negative_float, default=1.0, metavar="S",
+                       help="seconds between requests to one host (default 1.0; robots.txt Crawl-delay can raise it)")
+    crawl.add_argument("--per-host-concurrency", type=_positive_int, default=2, metavar="N",
+                       help="requests in flight per host (default 2)")
+    crawl.add_argument("--max-pages", type=_positive_int, default=100_000, metavar="N",
+                       help="stop requesting after N requests (default 100000)")
+    crawl.add_argument("--retries", type=int, default=3, metavar="N",
+                       help="retries after 5xx/429/timeouts, with exponential backoff (default 3)")
+    crawl.add_argument("--timeout", type=_non_negative_float, default=20.0, metavar="S",
+                       help="read timeout per request in seconds (default 20)")
+    crawl.add_argument("--user-agent", metavar="UA", help="User-Agent to send and to match in robots.txt")
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--batch-size", type=_positive_int, default=500, metavar="N",
+                        help="pages per processing task (default 500)")
+    parser.add_argument("--dask-address", metavar="tcp://HOST:PORT",
+                        help="run the processing tasks on this Dask scheduler (workers need cuishou installed, "
+                             "PREFECT_API_URL set and --out on a shared path)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
 
 
 def _crawl_config(args: argparse.Namespace):
@@ -141,13 +180,38 @@ def _sources(args: argparse.Namespace) -> tuple[list[str] | None, list[Path] | N
 def run_build(args: argparse.Namespace, console: Console) -> int:
     seeds, warcs = _sources(args)
     configure_prefect(verbose=args.verbose)
-    from flows.corpus import build_corpus
+    from flows.corpus import corpus_flow
 
     source = f"{len(seeds)} seed URLs" if seeds else f"{len(warcs)} WARC file(s)"
     console.print(f"building the corpus from {source} into {args.out} (Prefect starts first: ~15 s)")
-    report = build_corpus(out=args.out, seeds=seeds, warcs=warcs, crawl_config=_crawl_config(args),
-                          batch_size=args.batch_size)
+    report = corpus_flow(args.dask_address)(out=args.out, seeds=seeds, warcs=warcs,
+                                            crawl_config=_crawl_config(args), batch_size=args.batch_size)
     report.render(console)
+    return 0
+
+
+def run_serve(args: argparse.Namespace, console: Console) -> int:
+    import os
+    from dataclasses import asdict
+
+    from extract.crawl import read_seeds
+
+    read_seeds(args.seeds.read_text(encoding="utf-8").splitlines())  # fail now, not at 3 a.m.
+    if not os.environ.get("PREFECT_API_URL"):
+        raise ValueError("cuishou serve needs a Prefect server, which runs the schedule: start one with "
+                         "'prefect server start' and export PREFECT_API_URL=http://127.0.0.1:4200/api")
+    configure_prefect(verbose=True)
+    from prefect.client.schemas.schedules import CronSchedule
+
+    from flows.corpus import corpus_flow
+
+    parameters = {"out": str(args.out.resolve()), "seeds_file": str(args.seeds.resolve()),
+                  "crawl_config": asdict(_crawl_config(args)), "batch_size": args.batch_size}
+    console.print(f"serving deployment build-corpus/{args.name} on {args.cron!r} ({args.timezone}); Ctrl-C stops")
+    corpus_flow(args.dask_address).serve(
+        name=args.name, schedule=CronSchedule(cron=args.cron, timezone=args.timezone), parameters=parameters,
+        pause_on_shutdown=False,
+    )
     return 0
 
 

@@ -26,7 +26,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from extract.archive import WarcArchive, read_response
-from extract.crawl import CrawlConfig, Crawler
+from extract.crawl import CrawlConfig, Crawler, read_seeds
 from extract.state import CrawlState, RunJournal
 from extract.visits import Visit, visit_row, visits_from_warcs
 from flows.progress import BatchProgress, CrawlProgress
@@ -169,8 +169,14 @@ def build_corpus(
     warcs: list[Path] | None = None,
     crawl_config: CrawlConfig | None = None,
     batch_size: int = BATCH_SIZE,
+    seeds_file: Path | None = None,
 ) -> RunReport:
-    """Add a crawl (or WARC files) to the corpus under ``out``; an interrupted run is resumed."""
+    """Add a crawl (or WARC files) to the corpus under ``out``; an interrupted run is resumed.
+
+    ``seeds_file`` is read when the run starts (scheduled runs pick up edits to it).
+    """
+    if seeds_file is not None:
+        seeds = read_seeds(Path(seeds_file).read_text(encoding="utf-8").splitlines())
     if bool(seeds) == bool(warcs):
         raise ValueError("give either seeds or warcs")
     started = time.monotonic()
@@ -202,3 +208,16 @@ def build_corpus(
     report = build_report(run_id, out, settled, documents, clusters, written, time.monotonic() - started, resumed)
     report.save()
     return report
+
+
+def corpus_flow(dask_address: str | None = None):
+    """The flow, on the default thread pool or on a Dask cluster (batches become Dask tasks).
+
+    Workers must have cuishou installed, PREFECT_API_URL set, and the corpus folder (its warc/)
+    on a shared path: a batch task reads its pages from the WARC files.
+    """
+    if not dask_address:
+        return build_corpus
+    from prefect_dask import DaskTaskRunner
+
+    return build_corpus.with_options(task_runner=DaskTaskRunner(address=dask_address))

@@ -189,3 +189,56 @@ def test_killed_crawl_resumes_to_the_same_corpus(crawled_corpus, tmp_path):
 def _pages_of_run(out, run_id):
     table = ds.dataset(out / "pages", partitioning="hive").to_table(filter=ds.field("run_id") == run_id)
     return sorted(zip(table.column("url").to_pylist(), table.column("outcome").to_pylist()))
+
+
+def test_serve_registers_the_schedule_and_runs_the_deployment(prefect_server, tmp_path):
+    """``cuishou serve`` against a Prefect API: the cron is registered, and a run of it builds the corpus."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL
+
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text((DEV_SITE / "seeds.txt").read_text())
+    out = tmp_path / "corpus"
+    env = os.environ | {"PREFECT_API_URL": PREFECT_API_URL.value()}
+    with serve_dev_site() as site:
+        argv = ["serve", "--cron", "0 3 * * *", "--timezone", "Asia/Shanghai", "--seeds", str(seeds),
+                "--out", str(out), "--proxy", site.proxy, "--delay", "0", "--name", "nightly-test"]
+        server = subprocess.Popen([sys.executable, "-m", "flows.cli", *argv], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deployment = None
+            with get_client(sync_client=True) as client:
+                for _ in range(120):
+                    try:
+                        deployment = client.read_deployment_by_name("build-corpus/nightly-test")
+                        break
+                    except Exception:  # not registered yet
+                        time.sleep(0.5)
+            assert deployment is not None, "serve never registered its deployment"
+            [schedule] = deployment.schedules
+            assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 3 * * *", "Asia/Shanghai")
+            flow_run = run_deployment("build-corpus/nightly-test", timeout=240)
+            assert flow_run.state.is_completed(), flow_run.state
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert len(ds.dataset(out / "documents", partitioning="hive").to_table(columns=["doc_id"])) == 34
+
+
+def test_flow_on_a_dask_cluster_gives_the_same_corpus(crawled_corpus, tmp_path):
+    """--dask-address: the processing batches run as Dask tasks; the corpus is the same."""
+    from distributed import LocalCluster
+
+    reference, _ = crawled_corpus
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        code = main(["build", "--out", str(tmp_path), "--dask-address", cluster.scheduler_address,
+                     "--batch-size", "10"])
+    assert code == 0
+    columns = ("doc_id", "dup_cluster", "is_canonical")
+    assert _rows(tmp_path, "documents", columns) == _rows(reference, "documents", columns)
