@@ -53,3 +53,40 @@ def prf(predicted: set, gold: set) -> tuple[float, float, float]:
     recall = tp / len(gold) if gold else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+# --- main-text extraction (shared/notes/extraction_anchors.md, "Metric") ---------------------------
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\U00020000-\U0002fa1f"
+_TOKEN_RUN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
+
+
+def _is_punctuation(char: str) -> bool:
+    """Unicode punctuation or symbol (|, ©, →): how the anchors' numbers were computed."""
+    return unicodedata.category(char)[0] in "PS"
+
+
+def _strip_punctuation(run: str) -> str:
+    start, end = 0, len(run)
+    while start < end and _is_punctuation(run[start]):
+        start += 1
+    while end > start and _is_punctuation(run[end - 1]):
+        end -= 1
+    return run[start:end]
+
+
+def extraction_tokens(text: str) -> list[str]:
+    """The anchors' tokens: NFKC; each CJK character one token; any other run of non-space
+    characters one token with its leading/trailing punctuation stripped; pure punctuation dropped."""
+    runs = _TOKEN_RUN.findall(unicodedata.normalize("NFKC", text or ""))
+    return [token for token in map(_strip_punctuation, runs) if token]
+
+
+def token_prf(predicted: str, gold: str) -> tuple[float, float, float]:
+    """Bag-of-tokens precision, recall and F1 of one page; an empty gold gives R=1 and an empty
+    output P=0 (the conventions that reproduce the anchors' trafilatura row exactly)."""
+    pred, ref = Counter(extraction_tokens(predicted)), Counter(extraction_tokens(gold))
+    overlap = sum((pred & ref).values())
+    precision = overlap / sum(pred.values()) if pred else 0.0
+    recall = overlap / sum(ref.values()) if ref else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1

@@ -79,6 +79,7 @@ LEAD_MIN_CHARS = 30
 FLAT_TEXT_MIN_CHARS = 100  # a one-line extraction this long is a flattened page, not one paragraph
 HANT_MIN_SHARE = 0.03  # share of Han characters OpenCC t2s changes for text to count as traditional
 LANGUAGE_SAMPLE_CHARS = 3000  # the language heuristic looks at this much text
+HTML_START_CHARS = 50  # how far trafilatura looks for "html" before doubting a document
 
 
 _SHORT_PAGE_CONFIG = deepcopy(DEFAULT_CONFIG)
@@ -155,10 +156,17 @@ def _main_text(html: str, url: str | None) -> str:
     """trafilatura's main text, recall-oriented (it otherwise drops h3 section headings on some
     templates), with no cross-document dedup (its global cache makes output order-dependent).
 
+    trafilatura rejects markup with no "html" near its start and a single root element, as in
+    crawl dumps that wrap the page in ``<text id=URL>`` instead of ``<html>``; such a page gets
+    a second chance inside an ``<html><body>`` shell.
+
     Below MIN_EXTRACTED_SIZE (250 chars) trafilatura falls back to a baseline that can flatten a
     short <article> into one line; lines matter to the cleaner, so such a page is extracted again
     with a lower threshold."""
     text = _trafilatura_text(html, url, DEFAULT_CONFIG)
+    if not text.strip() and "html" not in html[:HTML_START_CHARS].lower():
+        html = f"<html><body>{html}</body></html>"
+        text = _trafilatura_text(html, url, DEFAULT_CONFIG)
     if "\n" not in text.strip() and len(text) >= FLAT_TEXT_MIN_CHARS:
         return _trafilatura_text(html, url, _SHORT_PAGE_CONFIG) or text
     return text

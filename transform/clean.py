@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from extract.html_text import COMMENT_HEADINGS, ExtractedPage, squash, to_simplified
 
 _DATE = r"(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+_DATE_TIME = r"(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)\s*\d{1,2}:\d{2}(?::\d{2})?"
 _SPACED_DATE = re.compile(_DATE)
 _BARE_DATE = re.compile(rf"^{_DATE}$")
 _SENTENCE_END = re.compile(r"[。!;…]|\.$")
@@ -56,6 +57,7 @@ AVATAR_HEADER = re.compile(rf"^头像\S{{0,20}}(?:{_DATE})?$")
 PERSONA_ITEM = re.compile(rf"^(?:头像)?[^\s,。:]{{1,12}}[-—–_]{PERSONA_SUFFIXES}(?P<date>{_DATE})(?P<body>.*)$")
 NAME_DATE_ITEM = re.compile(rf"^(?:头像\s*)?\S{{1,16}}\s+(?P<date>{_DATE})(?:\s+(?P<body>.+))?$")
 COMMENT_NAME_MAX_CHARS = 16  # a short unpunctuated comment block is a user name
+THREAD_MAX_ARTICLE_SHARE = 0.5  # text outside comment containers below this share of theirs: a thread
 
 # Comment-section chrome (Zhihu-style forms and counters), matched on the key.
 COMMENT_CHROME: tuple[re.Pattern[str], ...] = tuple(
@@ -76,12 +78,15 @@ COMMENT_CHROME: tuple[re.Pattern[str], ...] = tuple(
 # --- link farms -------------------------------------------------------------------------------
 # Headings that open a list of links to other articles.
 LINK_SECTION_HEADINGS = re.compile(
-    r"^(?:相关(?:内容|文章|阅读|推荐|问题|资讯|知识|链接)|热门(?:文章|推荐|资讯|问题|标签)|编辑推荐|推荐阅读|精彩推荐"
-    r"|猜你喜欢|延伸阅读|最新(?:文章|发布|资讯)|社会新闻|友情链接|热点资讯|本站推荐|大家都在看|你可能还喜欢)"
+    r"^(?:相关(?:内容|文章|阅读|推荐|问题|资讯|知识|链接|新闻|报道)|热门(?:文章|推荐|资讯|问题|标签|问答)|推荐阅读"
+    r"|猜你喜欢|延伸阅读|最新(?:文章|发布|资讯)|社会新闻|友情链接|热点资讯|大家都在看|其他人也在看"
+    r"|你可能(?:还)?(?:喜欢|想看|感兴趣)|\S{2,6}推荐|\S{2,6}(?=更多$))"
     r"[::]?(?:更多)?$"
 )
 LINK_TITLE_MAX_CHARS = 40  # a line in a link list is a title: short, no sentence punctuation
+LINK_IN_LINE_MIN_CHARS = 8  # a list item holding a link text this long is a linked teaser ("日期 标题", "来源· 标题 摘要")
 LINK_RUN_MIN_LINES = 3  # this many consecutive link-text lines are a link list even without a heading
+LINK_LIST_CONTENT_SHARE = 0.9  # link runs holding more of the text than this are the page's content
 
 # --- single-line rules: (rule, pattern) in match order, on the key ---------------------------
 LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -91,6 +96,8 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("byline", rf"^(?:来源[::][^。]{{0,30}})?(?:发布|发表|更新)?(?:时间|日期)[::]{_DATE}(?:来源[::].{{0,30}})?$"),
         ("byline", rf"^{_DATE}(?:来源[::].{{0,30}})?$"),
         ("byline", rf"^(?:作者|来源)[::][^。]{{0,30}}(?:{_DATE})?$"),
+        ("byline", rf"^{_DATE_TIME}[^。,|│]{{0,16}}$"),  # timestamp and source: 2021-01-20 04:29:44 39健康网
+        ("byline", r"^原标题[::]"),
         # copyright and disclaimer footers, editor credits, permalinks
         ("footer_disclaimer", r"^(?:版权与)?免责声明[::]?"),
         ("footer_disclaimer", r"^(?:特别)?声明[::]"),
@@ -100,7 +107,7 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("footer_disclaimer", r"^本文(?:链接|地址|网址|来源)[::]"),
         ("footer_disclaimer", r"^(?:责任)?编辑[::]"),
         ("footer_disclaimer", r"^(?:原文|文章)?(?:出处|来源)[::][^。]{0,30}$"),
-        ("footer_disclaimer", r"未经.{0,12}(?:授权|许可|同意).{0,12}不得(?:转载|复制|使用)"),
+        ("footer_disclaimer", r"未经.{0,12}(?:授权|许可|同意).{0,12}(?:不得|请勿|禁止|严禁)(?:转载|复制|使用)"),
         ("footer_disclaimer", r"(?:转载|摘编)目的在于传递更多信息"),
         ("footer_disclaimer", r"如(?:有|涉及|因).{0,20}(?:侵权|版权).{0,30}(?:联系|删除)"),
         ("footer_disclaimer", r"仅代表作者(?:本人)?(?:观点)?"),
@@ -110,6 +117,8 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("chrome", r"^(?:totop|返回顶部|回到顶部|top)$"),
         ("chrome", r"^(?:首页|上一页|下一页|尾页|更多|展开全文|阅读全文|收起)$"),
         ("chrome", r"^(?:上一篇|下一篇)[::]"),
+        ("chrome", r"^(?:首页)?\|?上一页.{0,30}下一页(?:\|?尾页)?$"),
+        ("chrome", r"^(?:广告|举报|举报/反馈|加载更多\S{0,4})$"),
         ("chrome", r"^(?:分享到|分享至)[::]"),
         ("chrome", r"^(?:标签|tags?)[::]"),
         ("chrome", r"^(?:阅读|浏览|阅读量)(?:\(\d+\)|[::]\d+)"),
@@ -160,6 +169,7 @@ class _Work:
     raw: list[str]
     spaced: list[str]  # NFKC, simplified script, bullet removed, spaces collapsed
     key: list[str]  # the same without any whitespace: what lexicons match
+    link_key: list[str]  # the raw line without bullet and whitespace: what DOM texts (link_texts) match
     verdict: list[str | None]
     comments: list[str] = field(default_factory=list)
 
@@ -193,7 +203,8 @@ def _start(page: ExtractedPage) -> _Work:
     if len(spaced) != len(raw):  # OpenCC never merges lines in practice; stay safe if it ever does
         spaced = [_fold(line) for line in unbulleted]
     spaced = [_SPACES.sub(" ", line).strip() for line in spaced]
-    return _Work(page, raw, spaced, [squash(line) for line in spaced], [None] * len(raw))
+    keys = [squash(line) for line in spaced]
+    return _Work(page, raw, spaced, keys, [squash(line) for line in unbulleted], [None] * len(raw))
 
 
 def _comment_item(key: str, spaced: str, in_section: bool) -> str | None:
@@ -231,11 +242,17 @@ def dom_comment_bodies(page: ExtractedPage) -> list[str]:
 
 
 def _remove_dom_comments(work: _Work) -> None:
-    """Lines that are texts of DOM comment containers (names, dates, bodies): comment section."""
+    """Lines that are texts of DOM comment containers (names, dates, bodies): comment section.
+    Unless they are most of the page (a forum thread, a list of short reviews): with no article
+    beside them, the posts are the content."""
     fragments = work.page.comment_fragments
-    for i in work.alive():
-        if squash(_LIST_BULLET.sub("", work.raw[i])) in fragments:
-            work.remove(i, "comment_section")
+    alive = work.alive()
+    hits = [i for i in alive if work.link_key[i] in fragments]
+    comment_chars = sum(len(work.key[i]) for i in hits)
+    if sum(len(work.key[i]) for i in alive) - comment_chars < THREAD_MAX_ARTICLE_SHARE * comment_chars:
+        return
+    for i in hits:
+        work.remove(i, "comment_section")
 
 
 def _consume_comment_items(work: _Work, positions: list[int], start: int, rule: str) -> int:
@@ -309,42 +326,56 @@ def _remove_line_patterns(work: _Work) -> None:
                 work.remove(i, rule)
 
 
-def _is_link_title(work: _Work, i: int) -> bool:
+def _is_link_item(work: _Work, i: int, long_links: list[str]) -> bool:
+    """A line of a link list: a link's text, a short title, or a list item holding a link (a teaser)."""
     key = work.key[i]
-    if squash(work.raw[i]) in work.page.link_texts:
+    if work.link_key[i] in work.page.link_texts:
         return True
-    return len(key) <= LINK_TITLE_MAX_CHARS and not _SENTENCE_END.search(key)
+    if len(key) <= LINK_TITLE_MAX_CHARS and not _SENTENCE_END.search(key):
+        return True
+    return _LIST_BULLET.match(work.raw[i]) is not None and any(link in work.link_key[i] for link in long_links)
 
 
 def _remove_link_farms(work: _Work) -> None:
-    """A 相关内容-style heading and the short titles under it."""
+    """A 相关内容-style heading and the link titles and teasers under it."""
     positions = work.alive()
+    long_links = [link for link in work.page.link_texts if len(link) >= LINK_IN_LINE_MIN_CHARS]
     k = 0
     while k < len(positions):
         if LINK_SECTION_HEADINGS.match(work.key[positions[k]]):
             work.remove(positions[k], "link_farm")
             k += 1
-            while k < len(positions) and _is_link_title(work, positions[k]):
+            while k < len(positions) and _is_link_item(work, positions[k], long_links):
                 work.remove(positions[k], "link_farm")
                 k += 1
         else:
             k += 1
 
 
-def _remove_link_runs(work: _Work) -> None:
-    """Runs of lines that are each the whole text of a link on the page (sidebars, related lists)."""
+def _link_runs(work: _Work) -> list[list[int]]:
+    """Runs of LINK_RUN_MIN_LINES+ lines that are each the whole text of a link on the page."""
     links = work.page.link_texts
-    if not links:
-        return
+    runs: list[list[int]] = []
     run: list[int] = []
     for i in [*work.alive(), None]:
-        if i is not None and squash(work.raw[i]) in links and len(work.key[i]) <= LINK_TITLE_MAX_CHARS:
+        if i is not None and work.link_key[i] in links and len(work.key[i]) <= LINK_TITLE_MAX_CHARS:
             run.append(i)
             continue
         if len(run) >= LINK_RUN_MIN_LINES:
-            for j in run:
-                work.remove(j, "link_farm")
+            runs.append(run)
         run = []
+    return runs
+
+
+def _remove_link_runs(work: _Work) -> None:
+    """Runs of link titles (sidebars, related lists) beside an article. When they are nearly all
+    of the text, the links are the page's content (a book's chapter list, a directory) and stay."""
+    in_runs = [i for run in _link_runs(work) for i in run]
+    run_chars = sum(len(work.key[i]) for i in in_runs)
+    if run_chars > LINK_LIST_CONTENT_SHARE * sum(len(work.key[i]) for i in work.alive()):
+        return
+    for i in in_runs:
+        work.remove(i, "link_farm")
 
 
 def _title_keys(work: _Work) -> set[str]:
@@ -460,7 +491,7 @@ def _remove_in_page_duplicates(work: _Work) -> None:
             continue
         chars = sum(len(work.key[j]) for j in run)
         paragraphs = sum(1 for j in run if len(work.key[j]) >= DUP_PARAGRAPH_MIN_CHARS)
-        if chars >= DUP_RUN_MIN_CHARS or paragraphs >= DUP_RUN_MIN_PARAGRAPHS:
+        if chars >= DUP_RUN_MIN_CHARS and paragraphs >= DUP_RUN_MIN_PARAGRAPHS:
             for j in run:
                 work.remove(j, "in_page_duplicate")
         run = []

@@ -62,7 +62,7 @@ from transform.dedup import (
 )
 
 TextLookup = Callable[[Sequence[str]], Mapping[str, str]]
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # bump when _SCHEMA or the signature layout changes
 _POINTER = "CURRENT"
 
 
@@ -197,7 +197,8 @@ class DedupIndex:
         """Candidate pairs with at least one new doc, estimated, then verified on exact shingles."""
         rule = NearDuplicateRule()
         lsh_rows = lsh_representatives(ranked, representative)
-        pairs = lsh_rows[plausible_candidates(ranked.signatures[lsh_rows], rule.min_jaccard, is_new=is_new[lsh_rows])]
+        signatures, sizes = ranked.signatures[lsh_rows], ranked.shingle_count[lsh_rows]
+        pairs = lsh_rows[plausible_candidates(signatures, sizes, rule, is_new=is_new[lsh_rows])]
         rows = rank[pairs]  # insertion rows
         old_needed = np.unique(rows[rows < old_rows]).tolist()
         doc_ids = docs.column("doc_id").to_pylist()
@@ -253,6 +254,7 @@ _SCHEMA = pa.schema(
         ("text_hash", pa.uint64()),
         ("has_shingles", pa.bool_()),
         ("is_empty", pa.bool_()),
+        ("shingle_count", pa.int32()),
         ("founder", pa.string()),  # founder doc_id of the doc's cluster (a singleton's own doc_id)
         ("jaccard", pa.float64()),
         ("containment", pa.float64()),
@@ -270,6 +272,7 @@ def _new_rows(docs: Sequence[DedupDoc], sketch: Sketches) -> pa.Table:
             "text_hash": sketch.text_hash,
             "has_shingles": sketch.has_shingles,
             "is_empty": sketch.is_empty,
+            "shingle_count": sketch.shingle_count,
             "founder": pa.nulls(len(docs), pa.string()),
             "jaccard": np.zeros(len(docs)),
             "containment": np.zeros(len(docs)),
@@ -283,6 +286,7 @@ def _sketches(docs: pa.Table, signatures: np.ndarray) -> Sketches:
         text_hash=docs.column("text_hash").to_numpy(),
         has_shingles=docs.column("has_shingles").to_numpy(zero_copy_only=False),
         is_empty=docs.column("is_empty").to_numpy(zero_copy_only=False),
+        shingle_count=docs.column("shingle_count").to_numpy(),
         signatures=signatures,
     )
 

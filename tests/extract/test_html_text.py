@@ -90,3 +90,18 @@ def test_link_texts_cover_sidebar_titles():
 )
 def test_language_heuristic(text, language):
     assert detect_language(text) == language
+
+
+# cn_content_dataset 6dc2d508: a crawl dump wrapping the page in <text id=URL> (no <html>) around
+# one element, which trafilatura rejects as "not valid HTML".
+TEXT_WRAPPED_PAGE = """<text id="http://bbs.zol.com.cn/index20050828/index_221_4487.shtml" title="【太行山上】_BT下载专区" encoding="gb2312">
+<div align=center><table><tr><td><a href="/">首页</a> | <a href="/bt/">BT下载专区</a></td></tr></table>
+<div class="post"><p>《太行山上》主要讲述八路军总司令朱德率领刚刚改编完的八路军三个主力师东渡黄河，挺进抗日前线，开辟建立太行山根据地的光辉历程。</p>
+<p>特殊意义：除为今年的重大纪念之外，本片也是众多革命历史电影中首部以朱德同志为主角的作品，因此在中国电影故事片人物长廊中具有补白的作用。</p>
+<p>动感视觉：本片大量运用运动镜头表现场面的动荡，数码科技呈现出千军万马、泥石流等宏大场面，更有肩扛摄影机增强战火纷飞的真实感。</p></div>
+</div></text>"""
+
+
+def test_page_wrapped_in_a_text_element_is_extracted():
+    page = extract_page(TEXT_WRAPPED_PAGE)
+    assert "挺进抗日前线" in page.text and "数码科技呈现出千军万马" in page.text

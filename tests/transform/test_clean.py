@@ -343,3 +343,165 @@ def test_audit_trail_accounts_for_every_line(seed):
     clean = clean_text(text)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     assert sorted(clean.text.splitlines() + [r.text for r in clean.removed]) == sorted(lines)
+
+
+# --- rules from the public extraction benchmark (shared/benchmarks/extraction) -----------------
+
+# magic_html forum/b5bb37137a346f6d: a 豆瓣 短评 page. Every text is inside a comment-item
+# container; there is no article beside them.
+DOUBAN_SHORTS = [
+    "我们的善良和恶毒都不够纯粹，所以痛苦。",
+    "有人说2024了还在拍这些女性困境，但是事实上2024了女性依然被困住。细腻程度好评，40岁的两位女演员也有这样的好戏可演，是大陆影视圈需要反思的",
+    "五菜一汤 还是男人会做梦",
+    "编剧能力惊人，简庆芬和男主在车上聊男主和瑞贝卡的恋情困境，暗戳戳的茶又不会让人反感，这可真是完全不好写啊，少写一点感受不出简庆芬想争取男主的心，多写一点，简庆芬这个人物就会被骂了",
+    "诶 李大仁 你有没有一个感觉……",
+    "林依晨许玮甯，一个可爱一个绝美，你们俩才是绝配啊！别抢什么男人了",
+    "感觉自己正在成为Rebecca。人生真是一道薛定谔的猫的谜题啊。如果怎么选都不会快乐的话，那活着好像也不过是一场痛苦持久战，看谁能熬。那熬出头之后呢？",
+    "给许玮甯的妆造是为了弱化她的美吗？我要心疼死rebecaa 了。",
+]
+DOUBAN_SHORT_COMMENTS = (
+    '<!DOCTYPE html><html><head><title>不够善良的我们 短评</title></head><body><div id="content">'
+    '<h1>不够善良的我们 短评</h1><div class="mod-bd" id="comments">'
+    + "".join(
+        f'<div class="comment-item"><div class="comment"><h3><span class="comment-vote">'
+        f'<span class="votes vote-count">{6765 - n}</span><a href="javascript:;">有用</a></span>'
+        f'<span class="comment-info"><a href="https://www.douban.com/people/{n}/">用户{n}</a><span>看过</span>'
+        f'<span class="comment-time">2024-04-07 13:19:20</span></span></h3>'
+        f'<p class="comment-content"><span class="short">{short}</span></p></div></div>'
+        for n, short in enumerate(DOUBAN_SHORTS)
+    )
+    + "</div></div></body></html>"
+)
+
+
+def test_comments_with_no_article_beside_them_are_the_text():
+    """A thread or review list: removing its 'comments' would leave nothing, so they stay."""
+    clean = clean_page(extract_page(DOUBAN_SHORT_COMMENTS))
+    assert removed_by(clean, "comment_section") == []
+    assert all(short in clean.text for short in DOUBAN_SHORTS)
+
+
+# webmainbench 93898d00: a novel's page whose content is its chapter list (8,937 links; the first 45).
+NOVEL_CHAPTERS = [f"{n}.第{n}章 {name}" for n, name in enumerate(
+    ["林轩", "你，过来！", "剑型吊坠", "夜袭", "外门测试", "竹林卫", "任务", "养剑师", "云水剑法", "激斗", "酒爷", "双绝",
+     "雷动", "风暴", "天香坊", "灵液", "强买", "震慑", "力量掌控", "外门风云", "执法队", "方长老", "阵旗战", "快剑",
+     "两个选择", "完胜", "你会后悔的！", "武之四境", "一招", "魔坑", "四大年轻高手", "毒蛇佣兵团", "惊艳一剑", "外门四杰",
+     "得手", "残破遁符", "幻境剑意", "红炎", "魔坑中走出的少年", "交手", "挑战", "指点", "尹青衣", "通通拍飞",
+     "内门选拔赛，开始！"], start=1)]
+
+
+def test_a_page_that_is_a_list_of_links_keeps_them():
+    text = "【一剑逆天，狂神归来！】 一个不屈少年，一道龙魂剑影，一段不朽传奇。\n" + "\n".join(NOVEL_CHAPTERS)
+    page = replace(text_only_page(text), link_texts=frozenset(map(squash, NOVEL_CHAPTERS)))
+    assert clean_page(page).text == text
+
+
+# magic_html article/0987b0ff61a8eca7 (39健康网): a 推荐 heading over dated link items.
+HEALTH_LINKS = ["癫痫病的诊断方法你知道吗？看看昆明癫痫专科医院专家的介绍", "沈阳治疗外阴白斑需要多少费用-服务人性化", "南通如何预防白癜风的出现?"]
+HEALTH_RECOMMENDED = """\
+煮粥的时候要注意水量和火候，水一次加足，中途不要再添水，这样煮出来的粥才会黏稠香浓。
+健康资讯推荐
+- 2021-01-19癫痫病的诊断方法你知道吗？看看昆明癫痫专科医院专家的介绍
+- 2021-01-19沈阳治疗外阴白斑需要多少费用-服务人性化
+- 2021-01-19南通如何预防白癜风的出现?
+热门问答更多
+推荐医院更多"""
+
+
+def test_link_list_under_a_recommended_heading():
+    page = replace(text_only_page(HEALTH_RECOMMENDED), link_texts=frozenset(map(squash, HEALTH_LINKS)))
+    clean = clean_page(page)
+    assert clean.text == HEALTH_RECOMMENDED.splitlines()[0]
+    assert removed_by(clean, "link_farm")[0] == "健康资讯推荐" and "推荐医院更多" in removed_by(clean, "link_farm")
+
+
+# magic_html article/2681eeacec6ab049 (Yahoo 香港): linked teasers, each "来源· 标题 摘要".
+YAHOO_TEASERS = """\
+5月迄今投資收益約4.02%，預計年初迄今回報約為6.33%。
+你可能還想看
+- 信報財經新聞· 重置城寨 不如搞「港版環球影城」 最新港產片《九龍城寨之圍城》熱播，好評如潮，不少人建議政府「復刻」該片的九龍城寨場景作為旅遊景點。
+- Yahoo財經· 日元繼續穿5算 銀行找換店最新兌換價比較 近日日元低位徘徊，自然吸引不少港人心郁郁兌換日元儲定彈藥去日本旅行。"""
+
+
+def test_linked_teasers_under_a_you_may_like_heading():
+    links = frozenset(["重置城寨不如搞「港版環球影城」", "日元繼續穿5算銀行找換店最新兌換價比較"])
+    clean = clean_page(replace(text_only_page(YAHOO_TEASERS), link_texts=links))
+    assert clean.text == YAHOO_TEASERS.splitlines()[0]
+    assert len(removed_by(clean, "link_farm")) == 3
+
+
+def test_teaser_lines_without_links_are_not_a_link_list():
+    """Long list items under a 推荐 heading stay unless they hold a link of the page."""
+    text = "三、律师推荐\n- 先固定证据：保存催收短信、通话录音和上门时的视频，记下催收人员的姓名和工号。\n- 再向平台和监管部门投诉。"
+    assert removed_by(clean_text(text), "link_farm") == ["三、律师推荐"]
+
+
+NEWS_CHROME = """\
+原标题:以战时内阁审查重启停火谈判提案
+2021-01-20 04:29:44 39健康网
+以色列战时内阁22日晚审查了重启与哈马斯停火谈判的提案。
+39健康网(www.39.net)专稿，未经书面授权请勿转载。
+首页 | 上一页 1 下一页 | 尾页
+加载更多新闻
+举报/反馈
+廣告"""
+
+
+def test_news_page_chrome_lines():
+    """magic_html 39dd62c5 / 0987b0ff / 2681eeac: original-title and timestamp bylines, a
+    请勿转载 notice, pagination, load-more, report and advert labels."""
+    clean = clean_text(NEWS_CHROME)
+    assert clean.text == "以色列战时内阁22日晚审查了重启与哈马斯停火谈判的提案。"
+    assert removed_by(clean, "byline") == NEWS_CHROME.splitlines()[:2]
+    assert removed_by(clean, "footer_disclaimer") == ["39健康网(www.39.net)专稿，未经书面授权请勿转载。"]
+    assert len(removed_by(clean, "chrome")) == 4
+
+
+def test_timestamped_table_rows_are_not_bylines():
+    """readability toc-missing: query output rows start with a timestamp but are content."""
+    rows = "2020-08-01 18:00:00+00 │ 200 │ 4084\n2020-08-01 18:00:00+00 │ 404 │ 0"
+    assert clean_text(rows).text == rows
+
+
+# readability toc-missing: a SQL query shown, then shown again extended (short code lines).
+SQL_SHOWN_TWICE = """\
+WITH series AS (
+SELECT *
+FROM unnest(array[2, 3, 5, 2, 3, 12, 5, 3, 4]) AS n
+),
+bounds AS (
+SELECT
+avg(n) - stddev(n) AS lower_bound,
+avg(n) + stddev(n) AS upper_bound
+FROM
+series
+)
+SELECT
+n,
+n NOT BETWEEN lower_bound AND upper_bound AS is_anomaly
+FROM
+series,
+bounds;
+Using the query we found that the value 12 is outside the range of acceptable values.
+WITH series AS (
+SELECT *
+FROM unnest(array[2, 3, 5, 2, 3, 12, 5, 3, 4]) AS n
+),
+bounds AS (
+SELECT
+avg(n) - stddev(n) AS lower_bound,
+avg(n) + stddev(n) AS upper_bound
+FROM
+series
+)
+SELECT
+n,
+n NOT BETWEEN lower_bound AND upper_bound AS is_anomaly
+FROM
+series,
+bounds;"""
+
+
+def test_repeated_short_lines_are_not_a_second_copy():
+    """A second copy of the article repeats paragraphs; repeated code lines do not make one."""
+    assert clean_text(SQL_SHOWN_TWICE).text == SQL_SHOWN_TWICE
