@@ -17,11 +17,12 @@ import asyncio
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -29,8 +30,10 @@ from extract.archive import WarcArchive, read_response
 from extract.crawl import CrawlConfig, Crawler, read_seeds
 from extract.state import CrawlState, RunJournal
 from extract.visits import Visit, visit_row, visits_from_warcs
+from flows.dataset_card import write_dataset_card
 from flows.progress import BatchProgress, CrawlProgress
 from flows.report import RunReport, build_report
+from flows.report_html import report_tables, write_report_html
 from transform.dedup import ClusterAssignment, DedupDoc
 from transform.dedup_index import DedupIndex, TextLookup, parquet_text_lookup
 from transform.page import PageInput, process_page
@@ -131,15 +134,40 @@ def _already_written(visits: list[Visit], written_ids: set[str]) -> list[Visit]:
     ]
 
 
-@task(name="write-corpus", cache_policy=NO_CACHE)
-def write_task(out: Path, run_id: str, documents: list[dict], clusters: dict[str, dict], visits: list[Visit],
-               index: DedupIndex) -> dict[str, list[Path]]:
-    """Add the run's files, update earlier files' cluster columns, then persist the dedup index."""
+@dataclass(frozen=True)
+class RunOutput:
+    visits: list[Visit]  # every URL's final outcome
+    documents: list[dict]  # the rows this run added
+    clusters: dict[str, dict]  # cluster columns of every document in the corpus
+    written: dict[str, list[Path]]
+
+
+def write_run(out: Path, run_id: str, visits: list[Visit], rows: list[dict]) -> RunOutput:
+    """Dedup the run's rows against the corpus, add its files, update earlier files' cluster
+    columns, and only then persist the dedup index."""
+    documents, clusters, index = assign_clusters(rows, out, run_id)
+    visits = _already_written(visits, {row["doc_id"] for row in documents})
     today = datetime.now(UTC).date().isoformat()
     written = write_corpus(out, run_id, documents, [visit_row(v, today, run_id) for v in visits])
     written["documents (cluster columns updated)"] = refresh_cluster_columns(out, clusters, skip_run=run_id)
     index.save()
-    return written
+    return RunOutput(visits, documents, clusters, written)
+
+
+@task(name="dedup-and-write", cache_policy=NO_CACHE)
+def write_run_task(out: Path, run_id: str, visits: list[Visit], rows: list[dict]) -> RunOutput:
+    return write_run(out, run_id, visits, rows)
+
+
+def publish_report(out: Path, report: RunReport) -> None:
+    """The run report as JSON, report.html, the dataset card, and Prefect table artifacts."""
+    report.save()
+    summary = asdict(report)
+    write_report_html(out, summary)
+    write_dataset_card(out, summary)
+    for key, rows in report_tables(out, summary).items():
+        if rows:
+            create_table_artifact(key=f"cuishou-{key}", table=rows, description=f"cuishou run {report.run_id}: {key}")
 
 
 def _batches(visits: list[Visit], size: int) -> list[list[Visit]]:
@@ -199,14 +227,13 @@ def build_corpus(
                 settled += batch.visits
                 rows += batch.rows
                 progress.advance(len(batch.visits), len(rows))
-        documents, clusters, index = assign_clusters(rows, out, run_id)
-        settled = _already_written(settled, {row["doc_id"] for row in documents})
-        written = write_task(out, run_id, documents, clusters, settled, index)
-        state.commit_run(run_id, settled)
+        output = write_run_task(out, run_id, settled, rows)
+        state.commit_run(run_id, output.visits)
     finally:
         state.close()
-    report = build_report(run_id, out, settled, documents, clusters, written, time.monotonic() - started, resumed)
-    report.save()
+    report = build_report(run_id, out, output.visits, output.documents, output.clusters, output.written,
+                          time.monotonic() - started, resumed)
+    publish_report(out, report)
     return report
 
 

@@ -67,7 +67,8 @@ class RunReport:
             console.print(table)
         console.print(f"documents: {Path(self.out) / 'documents'}")
         console.print(f"pages:     {Path(self.out) / 'pages'}")
-        console.print(f"report:    {self.path}")
+        console.print(f"report:    {Path(self.out) / 'report.html'} (and {self.path})")
+        console.print(f"card:      {Path(self.out) / 'README.md'}")
 
 
 def _reason_key(visit: Visit) -> str:

@@ -1,0 +1,315 @@
+"""The corpus's dataset card: ``DIR/README.md`` with a Hugging Face YAML header, generated from the data.
+
+A corpus folder travels without this repository (copied, uploaded to the Hub, opened by a
+colleague), so it carries its own description: what the rows are, how they were made, how many
+there are, every field, how to load them, and what not to assume. The features in the header come
+from ``transform.schema`` (the same source as the Parquet field metadata), so ``datasets`` reads
+the folder with the declared types.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import yaml
+
+from flows.report_html import tag_rows
+from transform.dedup import CONTAINMENT_THRESHOLD, JACCARD_THRESHOLD, SHINGLE_SIZE
+from transform.quality import FULL_LENGTH_HAN, GAP_SATURATION, SPIN_SATURATION, WEIGHTS
+from transform.schema import DOCUMENT_FIELDS, DOCUMENT_SCHEMA, PAGE_FIELDS, PAGE_SCHEMA, SCHEMA_VERSION, field_table
+
+PRETTY_NAME = "cuishou: Chinese debt-collection advice pages (催收)"
+DOCUMENT_COLUMNS = [
+    "host", "dup_cluster", "is_canonical", "products", "channels", "topics", "language", "quality_score",
+    "pipeline_version",
+]
+PAGE_COLUMNS = ["host", "run_id", "fetched_at"]
+TOP_HOSTS = 50  # rows of the by-host table
+SIZE_CATEGORIES = [
+    (1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"),
+]
+HF_DTYPES = {
+    pa.string(): "string", pa.bool_(): "bool", pa.int8(): "int8", pa.int16(): "int16", pa.int32(): "int32",
+    pa.int64(): "int64", pa.float32(): "float32", pa.float64(): "float64", pa.date32(): "date32",
+}
+
+
+def hf_feature(dtype: pa.DataType) -> dict:
+    """An Arrow type in the card's ``features`` notation (the one ``datasets`` writes and reads).
+
+    A list of strings is ``sequence: string``; a list of structs must be ``list: [fields]``,
+    because ``sequence`` of a struct means a struct of lists to ``datasets``.
+    """
+    if pa.types.is_timestamp(dtype):
+        return {"dtype": f"timestamp[{dtype.unit}, tz={dtype.tz}]" if dtype.tz else f"timestamp[{dtype.unit}]"}
+    if pa.types.is_list(dtype) and pa.types.is_struct(dtype.value_type):
+        return {"list": [{"name": field.name, **hf_feature(field.type)} for field in dtype.value_type]}
+    if pa.types.is_list(dtype):
+        return {"sequence": hf_feature(dtype.value_type)["dtype"]}
+    if dtype in HF_DTYPES:
+        return {"dtype": HF_DTYPES[dtype]}
+    raise ValueError(f"no Hugging Face feature type for {dtype}")
+
+
+def hf_features(schema: pa.Schema) -> list[dict]:
+    return [{"name": field.name, **hf_feature(field.type)} for field in schema]
+
+
+def size_category(rows: int) -> str:
+    return next((label for limit, label in SIZE_CATEGORIES if rows < limit), "n>1B")
+
+
+@dataclass(frozen=True)
+class TableSize:
+    rows: int
+    num_bytes: int  # uncompressed, from the Parquet footers
+    download_size: int  # bytes on disk
+
+
+def table_size(folder: Path) -> TableSize:
+    """Rows and bytes of a Parquet table, from its files' footers (no data is read)."""
+    files = ds.dataset(folder, format="parquet").files
+    footers = [pq.ParquetFile(path).metadata for path in files]
+    return TableSize(
+        rows=sum(meta.num_rows for meta in footers),
+        num_bytes=sum(meta.row_group(i).total_byte_size for meta in footers for i in range(meta.num_row_groups)),
+        download_size=sum(os.path.getsize(path) for path in files),
+    )
+
+
+def config_info(name: str, schema: pa.Schema, size: TableSize) -> dict:
+    return {
+        "config_name": name,
+        "features": hf_features(schema),
+        "splits": [{"name": "train", "num_bytes": size.num_bytes, "num_examples": size.rows}],
+        "download_size": size.download_size,
+        "dataset_size": size.num_bytes,
+    }
+
+
+def front_matter(documents: TableSize, pages: TableSize) -> dict:
+    """The card's YAML header: Hub metadata, the two configs and their features."""
+    return {
+        "pretty_name": PRETTY_NAME,
+        "language": ["zh"],
+        "license": "other",
+        "license_name": "third-party-web-text",
+        "task_categories": ["text-classification", "text-generation", "feature-extraction"],
+        "tags": ["chinese", "web-crawl", "debt-collection", "consumer-credit", "near-deduplication", "parquet"],
+        "size_categories": [size_category(documents.rows)],
+        "configs": [
+            {"config_name": "default", "data_files": [{"split": "train", "path": "documents/**/*.parquet"}]},
+            {"config_name": "pages", "data_files": [{"split": "train", "path": "pages/**/*.parquet"}]},
+        ],
+        "dataset_info": [config_info("default", DOCUMENT_SCHEMA, documents), config_info("pages", PAGE_SCHEMA, pages)],
+    }
+
+
+def read_table(folder: Path, columns: list[str]) -> pa.Table:
+    dataset = ds.dataset(folder, format="parquet", partitioning="hive")
+    return dataset.to_table(columns=columns)
+
+
+def markdown_table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def counts_section(documents: pa.Table, pages: pa.Table) -> str:
+    """Documents, canonical documents and clusters; per host and per tag."""
+    clusters = Counter(documents.column("dup_cluster").to_pylist())
+    canonical = Counter(h for h, c in zip(documents.column("host").to_pylist(),
+                                          documents.column("is_canonical").to_pylist()) if c)
+    per_host = Counter(documents.column("host").to_pylist())
+    urls = Counter(pages.column("host").to_pylist())
+    hosts = sorted(urls | per_host, key=lambda h: (-per_host[h], h))
+    host_rows = [[f"`{h}`", per_host[h], canonical[h], urls[h]] for h in hosts[:TOP_HOSTS]]
+    more = f"\n\nand {len(hosts) - TOP_HOSTS:,} more hosts." if len(hosts) > TOP_HOSTS else ""
+    tags = [[r["facet"], r["tag"], r["documents"], r["canonical"]] for r in tag_rows(documents)]
+    languages = ", ".join(f"{lang} {n}" for lang, n in Counter(documents.column("language").to_pylist()).most_common())
+    return f"""## Counts
+
+| | |
+| --- | --- |
+| documents | {documents.num_rows:,} |
+| canonical documents (one per near-duplicate cluster) | {sum(canonical.values()):,} |
+| near-duplicate clusters | {len(clusters):,} ({sum(n > 1 for n in clusters.values()):,} with two or more documents, \
+{sum(n for n in clusters.values() if n > 1):,} documents in them) |
+| hosts | {len(per_host):,} |
+| languages | {languages or "none"} |
+| URLs in `pages` (all runs) | {pages.num_rows:,} |
+
+### By host
+
+{markdown_table(["host", "documents", "canonical", "URLs met (all runs)"], host_rows)}{more}
+
+### By tag
+
+A document counts once per tag; a document can have several tags of a facet, or none.
+
+{markdown_table(["facet", "tag", "documents", "canonical"], tags)}
+"""
+
+
+def build_section(documents: pa.Table, pages: pa.Table, report: dict) -> str:
+    """How the rows were made: the pipeline, its versions, and the runs that wrote them."""
+    versions = Counter(documents.column("pipeline_version").to_pylist()).most_common()
+    runs = run_rows(pages)
+    return f"""## How it was built
+
+Built with cuishou (`cuishou build`), a pipeline of Prefect flows:
+
+1. **Crawl** the seed sites politely (robots.txt, per-host delay and concurrency, retries with
+   backoff), or read archived WARC files; every response is kept in WARC files (`warc/`).
+2. **Decode** bytes to text (BOM, HTTP charset, `<meta charset>`, detection; gb2312/gbk as gb18030).
+3. **Extract** the main text, title, date and comments (trafilatura plus genre rules); pages that
+   are not articles (listings, error pages) are recorded in `pages` with a reason, not dropped silently.
+4. **Clean** the genre's junk (injected title lines, repeated outlines, fake comment sections,
+   link farms, disclaimers, articles printed twice); every removed span is kept in `removed` with its rule.
+5. **Score** quality (see Quality signals) and **tag** products, collection channels and topics with keyword rules.
+6. **Cluster** near-duplicates over the whole corpus and pick one canonical document per cluster.
+7. **Write** Parquet (zstd, Hive partitions `crawl_date=YYYY-MM-DD`, schema version {SCHEMA_VERSION} in
+   the file metadata key `cuishou.schema_version`, a description on every field).
+
+Pipeline versions of the documents:
+
+{markdown_table(["pipeline_version", "documents"], [[f"`{v}`", n] for v, n in versions])}
+
+Runs that wrote this folder (the latest: `{report.get("run_id", "")}`, {report.get("seconds", 0):.1f} s):
+
+{markdown_table(["run", "URLs met", "first response (UTC)", "last response (UTC)"], runs)}
+"""
+
+
+def run_rows(pages: pa.Table) -> list[list]:
+    """Per run in the pages ledger: URLs met and the span of its responses."""
+    times: dict[str, list] = {}
+    for run, fetched_at in zip(pages.column("run_id").to_pylist(), pages.column("fetched_at").to_pylist()):
+        times.setdefault(run, []).append(fetched_at)
+    rows = []
+    for run, stamps in sorted(times.items()):
+        known = sorted(t.strftime("%Y-%m-%d %H:%M:%S") for t in stamps if t is not None) or [""]
+        rows.append([f"`{run}`", len(stamps), known[0], known[-1]])
+    return rows
+
+
+def fields_section() -> str:
+    return f"""## Fields
+
+### `documents/` (config `default`): one row per article page
+
+{field_table(DOCUMENT_FIELDS)}
+
+`crawl_date` (the Hive partition, `YYYY-MM-DD`) is added by partition-aware readers.
+
+### `pages/` (config `pages`): every URL a run met, and how it ended
+
+{field_table(PAGE_FIELDS)}
+"""
+
+
+LOADING = """## How to load
+
+Paths are relative to this folder.
+
+```python
+import pandas as pd
+documents = pd.read_parquet("documents")                      # crawl_date comes from the folder names
+
+import pyarrow.dataset as ds
+table = ds.dataset("documents", partitioning="hive").to_table()
+print(table.schema.field("quality_score").metadata[b"description"].decode())
+
+import duckdb
+duckdb.sql("select url, title, topics from read_parquet('documents/**/*.parquet', hive_partitioning = true) "
+           "where is_canonical and list_contains(channels, '上门')")
+
+import polars as pl
+canonical = pl.scan_parquet("documents/**/*.parquet", hive_partitioning=True).filter(pl.col("is_canonical")).collect()
+
+from datasets import load_dataset
+documents = load_dataset(".", split="train")                  # this card's default config: documents/
+pages = load_dataset(".", "pages", split="train")             # the per-URL ledger
+```
+"""
+
+
+def quality_section(documents: pa.Table) -> str:
+    scores = documents.column("quality_score").to_pylist()
+    spread = (f"In this folder: median {statistics.median(scores):.2f}, "
+              f"{sum(s >= 0.8 for s in scores):,} of {len(scores):,} documents at 0.8 or more."
+              if scores else "")
+    return f"""## Quality signals
+
+Two defects of this genre pass the usual web-text filters, so each document carries signals for them:
+
+- `scrubbed_gaps`: places where the site deleted a "sensitive" word and left the gap
+  (`通过 联系`, `、、等`, `《人民合同法》`). The text is kept as it is: a repair would be a guess.
+- `spin_density`: words that synonym spinners (伪原创) substitute and ordinary writing rarely uses
+  (疑惑, 采纳, 之一步, 至关关键 …), per 1,000 Han characters.
+- `removed_share`: the share of the extracted characters that cleaning removed (junk, comments).
+- `quality_score` (0-1) = min(1, Han characters / {FULL_LENGTH_HAN})
+  × (1 − {WEIGHTS["spin"]} × min(1, spin_density / {SPIN_SATURATION:g})
+  − {WEIGHTS["gaps"]} × min(1, gaps per 1,000 Han characters / {GAP_SATURATION:g})
+  − {WEIGHTS["junk"]} × removed_share). {spread}
+- `dup_cluster`, `is_canonical`, `cluster_size`, `dup_similarity`: near-duplicates (copies,
+  spun copies, truncated or extended copies, traditional-script copies) share a cluster; keep
+  `is_canonical` rows for one document per cluster.
+"""
+
+
+def caveats_section() -> str:
+    return f"""## Licence and caveats
+
+- **Licence: other.** The texts are real third-party web pages, not synthetic; their copyright
+  belongs to the pages' publishers (the hosts listed above). This folder is a research corpus;
+  check the publishers' terms before redistributing text, and remove pages on a publisher's request.
+  The metadata (tags, signals, clusters) is the pipeline's output.
+- **Personal information may appear**: names, phone numbers or case details in articles and
+  especially in `comments` (user-generated). Filter or mask before publishing derived data.
+- **Not legal advice, and not always correct.** Pages come from content farms of this genre,
+  which copy, spin and sometimes garble each other; `quality_score` flags some of it, not all.
+- **Tags are keyword rules**, not annotations: the cue words behind every tag are in
+  `tag_evidence`. Expect misses and false hits at the margins.
+- **Near-duplicates are clustered, not removed**: two documents join a cluster when their
+  character {SHINGLE_SIZE}-gram sets have Jaccard similarity ≥ {JACCARD_THRESHOLD} or containment
+  ≥ {CONTAINMENT_THRESHOLD} (MinHash LSH candidates, verified exactly). Heavily spun copies can
+  stay apart; different articles quoting the same boilerplate rarely merge.
+- **Coverage** is what the seeds reached: robots.txt was obeyed and JavaScript was not run.
+  `pages` lists every URL met and why it is or is not a document.
+"""
+
+
+def render_dataset_card(out: Path, report: dict) -> str:
+    """The whole card for the corpus in ``out``; ``report`` is the latest run's report (``out/runs/``)."""
+    documents = read_table(out / "documents", DOCUMENT_COLUMNS)
+    pages = read_table(out / "pages", PAGE_COLUMNS)
+    metadata = front_matter(table_size(out / "documents"), table_size(out / "pages"))
+    header = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False)
+    summary = (f"{documents.num_rows:,} Chinese web pages of debt-collection advice "
+               "(微粒贷/借呗/花呗/信用卡/网贷 逾期, 上门/电话/短信催收, borrowers' rights), "
+               "cleaned of the genre's junk, clustered into near-duplicates, tagged, and scored for quality; "
+               "plus `pages`, the ledger of every URL the crawl met and how it ended.")
+    sections = [
+        f"---\n{header}---\n\n# {PRETTY_NAME}\n\n{summary}\n",
+        build_section(documents, pages, report), counts_section(documents, pages), fields_section(), LOADING,
+        quality_section(documents), caveats_section(),
+    ]
+    return "\n".join(sections)
+
+
+def write_dataset_card(out: Path, report: dict) -> Path:
+    """Write ``out/README.md`` atomically (temporary file, then rename)."""
+    path, tmp = out / "README.md", out / ".README.md.tmp"
+    tmp.write_text(render_dataset_card(out, report), encoding="utf-8")
+    os.replace(tmp, path)
+    return path

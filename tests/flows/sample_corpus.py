@@ -1,0 +1,45 @@
+"""The bundled sample corpus, built with the flow's plain functions (no Prefect server: ~1 s), and offline readers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from extract.visits import visits_from_warcs
+from flows.cli import SAMPLE_DIR
+from flows.corpus import process_visits, write_run
+from flows.report import build_report
+
+SAMPLE_WARC = SAMPLE_DIR / "dev-site-sample.warc.gz"
+RUN_ID = "20260101T000000Z"
+
+
+def build_sample_corpus(out: Path, articles: bool = True) -> dict:
+    """Write ``out/documents``, ``out/pages`` and ``out/runs/RUN.json`` as ``build_corpus`` does; returns the report.
+
+    ``articles=False`` leaves the HTML pages out: a run that wrote no documents.
+    """
+    visits = visits_from_warcs([SAMPLE_WARC])
+    settled = [v for v in visits if v.outcome != "fetched"]
+    batch = process_visits([v for v in visits if v.outcome == "fetched" and articles])
+    output = write_run(out, RUN_ID, settled + batch.visits, batch.rows)
+    report = build_report(RUN_ID, out, output.visits, output.documents, output.clusters, output.written, seconds=1.0)
+    report.save()
+    return json.loads(json.dumps(asdict(report)))
+
+
+@contextmanager
+def offline_datasets(home: Path) -> Iterator[ModuleType]:
+    """Hugging Face ``datasets`` with no network and its caches under ``home`` (skips if not installed)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in ("HF_DATASETS_OFFLINE", "HF_HUB_OFFLINE"):
+            patch.setenv(variable, "1")
+        patch.setenv("HF_HOME", str(home))
+        patch.setenv("HF_DATASETS_CACHE", str(home / "datasets"))
+        yield pytest.importorskip("datasets")
