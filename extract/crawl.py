@@ -18,7 +18,7 @@ from extract.links import page_links, sitemap_urls
 from extract.robots import RobotsRules, robots_from_response
 from extract.ssrf import refusal_reason
 from extract.state import Known, RunJournal
-from extract.urls import canonical_url, host_of
+from extract.urls import canonical_url, host_of, origin_of
 from extract.visits import Visit, classify_response
 
 
@@ -117,24 +117,26 @@ class Crawler:
             request = await self._queue.get()
             try:
                 await self._visit(request)
+            except Exception as exc:  # a bug must cost one URL (recorded), never the crawl
+                self._record(Visit(request.url, "fetch_error", f"internal error: {type(exc).__name__}: {exc}",
+                                   referrer=request.referrer))
             finally:
                 self._queue.task_done()
 
     async def _visit(self, request: _Request) -> None:
         host = host_of(request.url)
-        if host not in self.seed_hosts:
-            if host not in self._refusals:
-                self._refusals[host] = await refusal_reason(host)
-            if self._refusals[host]:
-                self._record(Visit(request.url, "refused", self._refusals[host], referrer=request.referrer))
-                return
-            self.scope.add(host)
+        if reason := await self._refused(host):
+            self._record(Visit(request.url, "refused", reason, referrer=request.referrer))
+            return
+        self.scope.add(host)
         if self.journal is not None and (done := self.journal.resumed(request.url)):
             earlier = self.journal.previous(request.url) if done.outcome == "unchanged" else None
             self._discover(request, done, self._archived_body(done.warc), earlier.outcome if earlier else None)
             self._record(done)
             return
-        rules = await self._rules_for(host, request.url)
+        robots_url, rules = await self._rules_for(request.url)
+        if request.url == robots_url:  # a link to robots.txt: _rules_for has fetched and recorded it
+            return
         if not rules.allows(request.url, self.config.fetch.user_agent):
             reason = "robots.txt unreachable (5xx): assuming disallow" if rules.status == "unreachable" else None
             self._record(Visit(request.url, "robots_disallowed", reason or "disallowed by robots.txt",
@@ -177,7 +179,8 @@ class Crawler:
         outcome, reason = classify_response(request.url, fetched.status, fetched.content_type)
         target = None
         if outcome == "redirect":
-            target = canonical_url(fetched.header("location") or "", request.url)
+            location = fetched.header("location")
+            target = canonical_url(location, request.url) if location and location.strip() else None
             if target is None:
                 return Visit(request.url, "fetch_error", "redirect without a usable Location", warc=ref, **base)
             if request.redirects >= self.config.max_redirects:
@@ -211,42 +214,63 @@ class Crawler:
     def _archived_body(ref: WarcRef | None) -> bytes:
         return read_response(ref).body if ref is not None else b""
 
-    async def _rules_for(self, host: str, url: str) -> RobotsRules:
-        """Fetch, archive and parse a host's robots.txt once, before its first page."""
-        lock = self._robots_locks.setdefault(host, asyncio.Lock())
+    async def _rules_for(self, url: str) -> tuple[str, RobotsRules]:
+        """Fetch, archive and parse an origin's robots.txt once, before its first page.
+
+        Returns the robots.txt URL and its rules. Rules are per origin (scheme, host, port), and
+        a redirected robots.txt is followed for up to ``max_redirects`` hops (RFC 9309).
+        """
+        origin = origin_of(url)
+        robots_url = f"{origin}/robots.txt"
+        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
         async with lock:
-            if host in self._robots:
-                return self._robots[host]
-            robots_url = canonical_url("/robots.txt", url)
-            assert robots_url is not None
+            if origin in self._robots:
+                return robots_url, self._robots[origin]
             self._seen.add(robots_url)
             if self.journal is not None and (done := self.journal.resumed(robots_url)):
                 self._record(done)
-                body = self._archived_body(done.warc)
-                rules = robots_from_response(done.status, body) if done.status else robots_from_response(None, b"")
+                rules = robots_from_response(done.status, self._archived_body(done.warc))
             else:
-                fetched = await self._fetch(robots_url, host, always_read=True)
-                rules = self._robots_from(robots_url, fetched)
-            self._robots[host] = rules
+                rules = await self._fetch_robots(robots_url)
+            self._robots[origin] = rules
         delay = rules.crawl_delay(self.config.fetch.user_agent)
         if delay is not None:
             assert self._fetcher is not None
-            self._fetcher.throttle.set_delay(host, delay)
+            self._fetcher.throttle.set_delay(host_of(url), delay)
         if self.config.follow_sitemaps:
             for sitemap in rules.sitemaps:
                 if (loc := canonical_url(sitemap, robots_url)) is not None:
                     self._enqueue(_Request(loc, referrer=robots_url, is_sitemap=True))
-        return rules
+        return robots_url, rules
 
-    def _robots_from(self, robots_url: str, fetched: Fetched | None) -> RobotsRules:
-        if fetched is None:
-            return RobotsRules("missing")
-        base = dict(attempts=fetched.attempts, fetched_at=fetched.fetched_at, status=fetched.status,
-                    content_type=fetched.content_type)
-        if fetched.error or fetched.status is None:
-            self._record(Visit(robots_url, "fetch_error", f"{fetched.error}: {fetched.error_detail}", **base))
-            return robots_from_response(None, b"")
-        ref = self.archive.write(fetched)
-        rules = robots_from_response(fetched.status, fetched.body)
-        self._record(Visit(robots_url, "robots_txt", f"HTTP {fetched.status}: {rules.status}", warc=ref, **base))
-        return rules
+    async def _fetch_robots(self, robots_url: str) -> RobotsRules:
+        url = robots_url
+        for _ in range(self.config.max_redirects + 1):
+            fetched = await self._fetch(url, host_of(url), always_read=True)
+            if fetched is None:
+                return RobotsRules("missing")
+            base = dict(attempts=fetched.attempts, fetched_at=fetched.fetched_at, status=fetched.status,
+                        content_type=fetched.content_type)
+            if fetched.error or fetched.status is None:
+                self._record(Visit(url, "fetch_error", f"{fetched.error}: {fetched.error_detail}", **base))
+                return robots_from_response(None, b"")
+            ref = self.archive.write(fetched)
+            location = fetched.header("location") if 300 <= fetched.status < 400 else None
+            target = canonical_url(location, url) if location else None
+            if target is None or target in self._seen or await self._refused(host_of(target)):
+                rules = robots_from_response(fetched.status, fetched.body)
+                self._record(Visit(url, "robots_txt", f"HTTP {fetched.status}: {rules.status}", warc=ref, **base))
+                return rules
+            self._seen.add(target)
+            self._record(Visit(url, "redirect", f"HTTP {fetched.status} → {target}", redirect_to=target,
+                               warc=ref, **base))
+            url = target
+        return RobotsRules("missing")
+
+    async def _refused(self, host: str) -> str | None:
+        """Why a host is off limits (SSRF guard); seeds' hosts never are."""
+        if host in self.seed_hosts:
+            return None
+        if host not in self._refusals:
+            self._refusals[host] = await refusal_reason(host)
+        return self._refusals[host]

@@ -40,10 +40,12 @@ def normalise_encoding(label: str | None) -> str | None:
     if label in _GB_FAMILY:
         return "gb18030"
     try:
-        name = codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
-    return "gb18030" if name in _GB_FAMILY else name
+    if not getattr(info, "_is_text_encoding", True):  # base64, rot13, hex, zlib...: not a charset
+        return None
+    return "gb18030" if info.name in _GB_FAMILY else info.name
 
 
 def header_charset(content_type: str | None) -> str | None:

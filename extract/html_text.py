@@ -164,12 +164,17 @@ def _main_text(html: str, url: str | None) -> str:
     short <article> into one line; lines matter to the cleaner, so such a page is extracted again
     with a lower threshold."""
     text = _trafilatura_text(html, url, DEFAULT_CONFIG)
-    if not text.strip() and "html" not in html[:HTML_START_CHARS].lower():
+    if not text.strip() and _is_doubted_markup(html):
         html = f"<html><body>{html}</body></html>"
         text = _trafilatura_text(html, url, DEFAULT_CONFIG)
     if "\n" not in text.strip() and len(text) >= FLAT_TEXT_MIN_CHARS:
         return _trafilatura_text(html, url, _SHORT_PAGE_CONFIG) or text
     return text
+
+
+def _is_doubted_markup(html: str) -> bool:
+    """Markup (it opens with a tag) without "html" where trafilatura looks for it."""
+    return html.lstrip().startswith("<") and "html" not in html[:HTML_START_CHARS].lower()
 
 
 def _without_title_echo(text: str, title: str | None) -> str:

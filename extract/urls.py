@@ -29,3 +29,9 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
 def host_of(url: str) -> str:
     """The lower-case host name of a URL ('' if it has none)."""
     return (urlsplit(url).hostname or "").lower()
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of a canonical URL: robots.txt rules apply per origin."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

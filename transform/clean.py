@@ -8,19 +8,22 @@ Rules (``Removed.rule``), applied in the order of ``RULES``:
 
 * ``comment_section`` - 精彩评论-style heading and the items under it (``头像 名字 日期`` header,
   one body per header), comment widgets (写下你的评论..., 还没有评论, 发布于 … ・IP 属地), and
-  lines that are texts of DOM comment containers found by ``extract_page``;
+  lines that are texts of DOM comment containers found by ``extract_page`` (unless they outweigh
+  the rest of the text two to one: a thread or review list, whose posts are the content);
 * ``persona_commenter`` - comment items with no heading, recognised by a fake-lawyer persona
   header (``史高扬-法务助理 2025-05-10``);
 * ``byline`` / ``footer_disclaimer`` / ``chrome`` - single-line patterns (``LINE_RULES``): source
   and date lines, copyright/disclaimer/permalink/editor footers, navigation, sharing, ads, the
   bare site name;
-* ``link_farm`` - a 相关内容/编辑推荐-style heading and the titles under it, or a run of lines that
-  are each the full text of a link on the page;
+* ``link_farm`` - a 相关内容/编辑推荐/你可能还想看-style heading and the titles and linked teasers
+  under it, or a run of lines that are each the full text of a link on the page (unless such runs
+  are nearly all of the text: then the links are the content, e.g. a book's chapter list);
 * ``injected_title`` - lines repeating the title (SEO re-injection, ``title?``);
 * ``outline_repeat`` - a table of contents whose headings reappear, in order and maybe
   synonym-swapped (熟悉→理解), as the body's section headings: the outline goes, the body stays;
 * ``in_page_duplicate`` - a later copy of already-seen lines (the article printed twice): the
-  first copy stays.
+  first copy stays. A copy must be long and hold paragraphs, so repeated code lines or table
+  rows are not one.
 
 The rules work on text lines, because real pages rarely have tidy DOM classes (the seed dumps
 have none); DOM evidence from ``extract_page`` (comment containers, link texts, site name) is
@@ -84,7 +87,7 @@ LINK_SECTION_HEADINGS = re.compile(
     r"[::]?(?:更多)?$"
 )
 LINK_TITLE_MAX_CHARS = 40  # a line in a link list is a title: short, no sentence punctuation
-LINK_IN_LINE_MIN_CHARS = 8  # a list item holding a link text this long is a linked teaser ("日期 标题", "来源· 标题 摘要")
+LINK_IN_LINE_MIN_CHARS = 8  # a list item holding a link this long is a linked teaser ("日期 标题", "来源· 标题 摘要")
 LINK_RUN_MIN_LINES = 3  # this many consecutive link-text lines are a link list even without a heading
 LINK_LIST_CONTENT_SHARE = 0.9  # link runs holding more of the text than this are the page's content
 
@@ -139,8 +142,8 @@ OUTLINE_LINE_MAX_CHARS = 40
 OUTLINE_MATCH_SHARE = 0.75  # share of its headings that must reappear later, in order
 OUTLINE_BODY_SHARE = 0.5  # share of reappearing headings with body text before the next one
 NEAR_DUP_JACCARD = 0.5  # char-bigram Jaccard for "same heading after a synonym swap"
-DUP_RUN_MIN_CHARS = 200  # a run of repeated lines this long is a second copy of the article...
-DUP_RUN_MIN_PARAGRAPHS = 2  # ...as is a run holding this many repeated paragraphs
+DUP_RUN_MIN_CHARS = 200  # a run of repeated lines is a second copy of the article when this long...
+DUP_RUN_MIN_PARAGRAPHS = 2  # ...and holding this many repeated paragraphs
 DUP_PARAGRAPH_MIN_CHARS = 40
 
 
