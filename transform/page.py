@@ -17,6 +17,7 @@ from extract.html_text import extract_page
 from extract.urls import host_of
 from transform.clean import clean_page
 from transform.quality import quality_signals
+from transform.schema import SCHEMA_VERSION
 from transform.tags import tag_document
 
 PIPELINE_VERSION = f"cuishou {version('cuishou')}; trafilatura {version('trafilatura')}"
@@ -82,6 +83,10 @@ def process_page(page: PageInput) -> PageResult:
         "products": tags.products,
         "channels": tags.channels,
         "topics": tags.topics,
+        "lenders": tags.lenders,
+        "legal_refs": tags.legal_refs,
+        "overdue_days": tags.overdue_days,
+        "home_visit_claims": tags.home_visit_claims,
         "tag_evidence": json.dumps(tags.evidence, ensure_ascii=False, sort_keys=True),
         "comments": cleaned.comments,
         "removed": [{"rule": r.rule, "text": r.text} for r in cleaned.removed],
@@ -98,5 +103,6 @@ def process_page(page: PageInput) -> PageResult:
         "warc_file": page.warc_file,
         "warc_record_id": page.warc_record_id,
         "pipeline_version": PIPELINE_VERSION,
+        "schema_version": SCHEMA_VERSION,
     }
     return PageResult("document", None, row)

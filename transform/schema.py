@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _STRINGS = pa.list_(pa.string())
 _REMOVED = pa.list_(pa.struct([("rule", pa.string()), ("text", pa.string())]))
@@ -30,6 +30,10 @@ DOCUMENT_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("products", _STRINGS, False, "Lending products the text is about, from 微粒贷/借呗/花呗/信用卡/网贷."),
     ("channels", _STRINGS, False, "Collection channels the text discusses, from 上门/电话/短信."),
     ("topics", _STRINGS, False, "Advice topics, from 法律权益/协商还款/投诉举报/征信影响/催收合规/核实身份/保留证据/报警."),
+    ("lenders", _STRINGS, False, "Other lenders and products named in the text, one canonical name each (网商贷, 京东白条, 招商银行 …)."),
+    ("legal_refs", _STRINGS, False, "Laws and regulations cited, with the article when given, e.g. '民法典 第675条', '刑法 第293条之一'."),
+    ("overdue_days", pa.list_(pa.int32()), False, "Overdue durations the text mentions, in days (逾期2天 → 2, 逾期三个月 → 90)."),
+    ("home_visit_claims", _STRINGS, False, "Claims about home visits: threat, legal_limits, verify_identity, rare_in_practice, call_police."),
     ("tag_evidence", pa.string(), True, "JSON object: 'facet:label' -> the cue words that assigned the tag."),
     ("comments", _STRINGS, False, "Comment bodies found on the page (never part of text)."),
     ("removed", _REMOVED, False, "Every span cleaning removed from the extracted text, with the rule that removed it."),
@@ -46,6 +50,7 @@ DOCUMENT_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("warc_file", pa.string(), True, "File name of the WARC holding the raw response."),
     ("warc_record_id", pa.string(), True, "WARC-Record-ID of the raw response."),
     ("pipeline_version", pa.string(), False, "Versions of cuishou's extraction/cleaning and of trafilatura that made this row."),
+    ("schema_version", pa.string(), False, "Version of this table's schema (also in the file metadata as cuishou.schema_version)."),
 ]
 
 PAGE_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [

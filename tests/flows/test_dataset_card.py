@@ -26,6 +26,7 @@ EXPECTED_FEATURES = {
     "date32[day]": {"dtype": "date32"},
     "timestamp[us, tz=UTC]": {"dtype": "timestamp[us, tz=UTC]"},
     "list<item: string>": {"sequence": "string"},
+    "list<item: int32>": {"sequence": "int32"},
     "list<item: struct<rule: string, text: string>>": {
         "list": [{"name": "rule", "dtype": "string"}, {"name": "text", "dtype": "string"}]
     },

@@ -8,7 +8,7 @@ from pathlib import Path
 import opencc
 import pytest
 
-from transform.tags import FACETS, Tags, tag_document
+from transform.tags import FACETS, LAW_ALIASES, LENDER_ALIASES, Tags, chinese_number, tag_document
 
 GOLD = Path(__file__).parents[1] / "fixtures" / "dev_site" / "gold.jsonl"
 ARTICLES = {
@@ -18,6 +18,7 @@ ARTICLES = {
 }
 VOCABULARY = {facet: {rule.label for rule in rules} for facet, rules in FACETS.items()}
 MIN_F1 = 0.95
+SEEDS = Path(__file__).parents[1] / "fixtures" / "seeds"
 
 
 def tag_page(url: str) -> Tags:
@@ -167,4 +168,138 @@ def test_evidence_names_the_matched_cue() -> None:
     tags = tag_page("http://site-a.test/yuqi/laws-372609.html")  # 上门催收人员能做什么、不能做什么
     assert {"报警", "110", "警方"} <= set(tags.evidence["topics:报警"])
     assert "外访" in tags.evidence["channels:上门"]
-    assert set(tags.evidence) == {f"{facet}:{label}" for facet in FACETS for label in getattr(tags, facet)}
+    facet_keys = {key for key in tags.evidence if key.split(":")[0] in FACETS}
+    assert facet_keys == {f"{facet}:{label}" for facet in FACETS for label in getattr(tags, facet)}
+
+
+# --- entity taggers: lenders, legal references, overdue days, home-visit claims -----------------
+
+
+def seed(prefix: str) -> Tags:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return tag_document(path.read_text(encoding="utf-8"))
+
+
+def test_old_constructor_still_works() -> None:
+    tags = Tags(products=[], channels=[], topics=[], evidence={})
+    assert (tags.lenders, tags.legal_refs, tags.overdue_days, tags.home_visit_claims) == ([], [], [], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("捷信分期手机的利息详情解析", ["捷信"]),  # seed 001's heading
+        ("我在京東白條和度小滿有錢花都有逾期", ["京东白条", "度小满"]),  # traditional, two aliases of 度小满
+        ("360借款、奇富借条、招联好期贷和美团生活费都逾期了", ["360借条", "招联金融", "美团借钱"]),
+        ("招行信用卡逾期,中国工商银行也打来电话", ["工商银行", "招商银行"]),
+        # regulators, an IOU and the five facet labels are not lenders
+        ("向人民银行和中国银行保险监督管理委员会投诉;他给我打白条;微粒贷、借呗、花呗都逾期", []),
+    ],
+)
+def test_lenders_are_normalised_aliases(text: str, expected: list[str]) -> None:
+    assert tag_document(text).lenders == expected
+
+
+def test_lender_evidence_and_vocabulary(predictions: dict[str, Tags]) -> None:
+    assert tag_document("借了京東金條").evidence["lenders:京东金条"] == ["京东金条"]
+    for tags in predictions.values():
+        assert tags.lenders == sorted(set(tags.lenders)) and set(tags.lenders) <= set(LENDER_ALIASES)
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [("六百七十五", 675), ("一千零六十四", 1064), ("十五", 15), ("二百九十三", 293), ("十", 10), ("675", 675)],
+)
+def test_chinese_number(numeral: str, value: int) -> None:
+    assert chinese_number(numeral) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("根据《民法典》第六百七十五条,借款人应当按照约定的期限返还借款", ["民法典 第675条"]),
+        ("民法典第675条、第六百七十六条都有规定", ["民法典 第675条", "民法典 第676条"]),
+        ("民法典第675条规定了还款期限,民法典还保护人格权", ["民法典 第675条"]),  # cited law is not listed bare too
+        ("暴力催收可能构成催收非法债务罪", ["刑法 第293条之一"]),
+        ("刑法第二百九十三条之一规定了催收非法债务罪", ["刑法 第293条之一"]),
+        ("依據《中華人民共和國個人信息保護法》和治安管理處罰法", ["个人信息保护法", "治安管理处罚法"]),
+        ("参照民间借贷司法解释和互联网金融逾期债务催收自律公约", ["互联网金融逾期债务催收自律公约", "民间借贷司法解释"]),
+        ("劳动合同法与合同法律关系无关", []),  # neither is 合同法
+    ],
+)
+def test_legal_refs_are_normalised(text: str, expected: list[str]) -> None:
+    assert tag_document(text).legal_refs == expected
+
+
+def test_legal_refs_on_real_pages() -> None:
+    # seed 002 is scrubbed: 《人民合同法》、《人民民法典》 lost 中华人民共和国
+    assert seed("002").legal_refs == ["合同法", "民法典"]
+    assert tag_page("http://site-b.test/article/202410/725044.html").legal_refs == ["民法典", "治安管理处罚法"]
+    assert {ref.split(" ")[0] for tags in map(tag_page, ARTICLES) for ref in tags.legal_refs} <= set(LAW_ALIASES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("微粒贷逾期2天发信息怎么办", [2]),
+        ("逾期2周后,微粒贷可能会转交当地催收", [14]),
+        ("逾期三个月左右,账户进入中后期催收", [90]),
+        ("逾期超过九十天后,记录会更严重;逾期90天以上更难", [90]),
+        ("只晚了一天,会不会影响征信", [1]),
+        ("逾期一两天问题不大,逾期半年就麻烦了", [1, 2, 180]),
+        ("拖欠一年多,又晚还了两个星期", [14, 365]),
+        ("超过30天未还款会上报征信", [30]),
+        # not overdue durations: an instalment plan, a retention period, an ordinal, a date
+        ("可以申请分期12个月,录音保存超过30天", []),
+        ("逾期第二天就会收到短信,逾期后的第一个月最关键,逾期至3月5日", []),
+    ],
+)
+def test_overdue_days(text: str, expected: list[int]) -> None:
+    assert tag_document(text).overdue_days == expected
+
+
+def test_overdue_days_on_real_pages() -> None:
+    assert seed("003").overdue_days == [2, 14]
+    assert tag_page("http://site-d.test/html/31053.htm").overdue_days == [90]
+    assert tag_page("http://site-a.test/yuqi/laws-145742.html").overdue_days == [1]  # traditional: 晚了一天
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("最近收到短信,称将派专员前往您户籍地走访。", "threat"),
+        ("上门催收不得在夜间进行,也不得向无关人员透露欠款。", "legal_limits"),
+        ("外访人员应当出示工作证和授权文件。", "verify_identity"),
+        ("大多数情况下仍以电话沟通为主,真正上门的比例并不高。", "rare_in_practice"),
+        ("对方堵门不离开的,可以直接拨打110。", "call_police"),
+    ],
+)
+def test_home_visit_claims_positive(text: str, label: str) -> None:
+    tags = tag_document(text)
+    assert label in tags.home_visit_claims
+    assert tags.evidence[f"home_visit_claims:{label}"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "商家承诺送货上门,不得收取额外费用,可以核实快递员的工作证,有问题可以报警。",  # service visits
+        "催收电话不得在夜间拨打,接到电话要核实对方身份。",  # limits and identity, but no visit
+        "遇到暴力催收短信,可以报警。",  # police, but nobody at the door
+    ],
+)
+def test_home_visit_claims_negative(text: str) -> None:
+    assert tag_document(text).home_visit_claims == []
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://site-d.test/html/31053.htm", ["legal_limits", "rare_in_practice", "threat"]),
+        ("http://site-a.test/yuqi/laws-372609.html", ["call_police", "legal_limits", "verify_identity"]),
+        ("http://site-c.test/wenda/233552.html", ["threat"]),  # "上门抓人" in a fake-threat SMS
+        ("http://site-b.test/article/202501/484317.html", []),
+    ],
+)
+def test_home_visit_claims_on_dev_site(url: str, expected: list[str]) -> None:
+    assert tag_page(url).home_visit_claims == expected

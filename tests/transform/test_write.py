@@ -25,7 +25,8 @@ def document_row(doc_id: str) -> dict:
     row = {field.name: None for field in DOCUMENT_SCHEMA}
     row.update(doc_id=doc_id, url=f"http://a.test/{doc_id}", host="a.test", text="花呗逾期", language="zh",
                dup_cluster=f"c-{doc_id}", is_canonical=True, cluster_size=1, dup_similarity=0.0, products=["花呗"],
-               channels=[], topics=[], comments=[], removed=[{"rule": "footer", "text": "Copyright"}],
+               channels=[], topics=[], lenders=[], legal_refs=[], overdue_days=[2], home_visit_claims=[],
+               schema_version="2", comments=[], removed=[{"rule": "footer", "text": "Copyright"}],
                text_chars=4, removed_share=0.1, scrubbed_gaps=0, spin_density=0.0, quality_score=0.9,
                fetched_at=datetime(2026, 11, 23, tzinfo=UTC), http_status=200, content_sha256="0" * 64,
                encoding="utf-8", encoding_source="http", pipeline_version="test", published=date(2025, 1, 2),
