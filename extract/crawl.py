@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from extract.archive import WarcArchive, WarcRef, read_response
@@ -37,6 +39,55 @@ class _Request:
     redirects: int = 0
     is_sitemap: bool = False
     from_seed: bool = False  # a seed, or a redirect chain that started at one
+
+
+class _HostTurns:
+    """The crawl's queue: requests per host, handed out so no host has more than ``limit`` in progress.
+
+    With one FIFO, a host's links arrive together, every worker picks up that host's URLs and waits
+    for its politeness slot, and the other hosts' URLs sit idle behind them (head-of-line blocking).
+    Here a worker only gets a request of a host below its limit, hosts taking turns.
+    """
+
+    def __init__(self, limit: int):
+        self._limit = limit
+        self._pending: dict[str, deque[_Request]] = {}
+        self._busy: Counter[str] = Counter()  # requests of the host being visited
+        self._turns_out: Counter[str] = Counter()  # turns of the host waiting in _turns
+        self._turns: asyncio.Queue[str] = asyncio.Queue()
+        self._unfinished = 0
+        self._finished = asyncio.Event()
+
+    def put(self, request: _Request) -> None:
+        host = host_of(request.url)
+        self._pending.setdefault(host, deque()).append(request)
+        self._unfinished += 1
+        self._finished.clear()
+        self._hand_out_turns(host)
+
+    async def get(self) -> _Request:
+        host = await self._turns.get()
+        self._turns_out[host] -= 1
+        self._busy[host] += 1
+        return self._pending[host].popleft()
+
+    def done(self, request: _Request) -> None:
+        host = host_of(request.url)
+        self._busy[host] -= 1
+        self._unfinished -= 1
+        self._hand_out_turns(host)
+        if self._unfinished == 0:
+            self._finished.set()
+
+    async def join(self) -> None:
+        if self._unfinished:
+            await self._finished.wait()
+
+    def _hand_out_turns(self, host: str) -> None:
+        pending, busy, out = len(self._pending[host]), self._busy[host], self._turns_out[host]
+        for _ in range(min(pending - out, self._limit - busy - out)):
+            self._turns_out[host] += 1
+            self._turns.put_nowait(host)
 
 
 def read_seeds(lines: Iterable[str]) -> list[str]:
@@ -75,7 +126,11 @@ class Crawler:
         self.visits: list[Visit] = []
         self._on_visit = on_visit or (lambda visit: None)
         self._seen: set[str] = set()
-        self._queue: asyncio.Queue[_Request] = asyncio.Queue()
+        # per host: C requests fetching, and C more being archived and parsed or queued for a slot,
+        # so that a freed slot is taken again at once
+        self._queue = _HostTurns(2 * config.fetch.per_host_concurrency)
+        # one thread writes WARC records and journal rows in order, off the event loop: each fsyncs
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cuishou-writer")
         self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._refusals: dict[str, str | None] = {}
@@ -87,7 +142,7 @@ class Crawler:
         try:
             for url in self.seeds:
                 self._enqueue(_Request(url, from_seed=True))
-            workers_count = max(2, min(64, self.config.fetch.per_host_concurrency * len(self.scope) + 1))
+            workers_count = max(2, min(64, 2 * self.config.fetch.per_host_concurrency * len(self.scope) + 1))
             workers = [asyncio.create_task(self._worker()) for _ in range(workers_count)]
             await self._queue.join()
             for worker in workers:
@@ -95,12 +150,13 @@ class Crawler:
             await asyncio.gather(*workers, return_exceptions=True)
         finally:
             await self._fetcher.aclose()
+            self._writer.shutdown()  # waits for the last journal rows
         return self.visits
 
     def _record(self, visit: Visit) -> None:
         self.visits.append(visit)
         if self.journal is not None:
-            self.journal.record(visit)
+            self._writer.submit(self.journal.record, visit)  # after the visit's WARC record
         self._on_visit(visit)
 
     def _enqueue(self, request: _Request) -> None:
@@ -110,7 +166,7 @@ class Crawler:
         if host_of(request.url) not in self.scope and not request.from_seed:
             self._record(Visit(request.url, "off_site", "host not among the seeds' hosts", referrer=request.referrer))
             return
-        self._queue.put_nowait(request)
+        self._queue.put(request)
 
     async def _worker(self) -> None:
         while True:
@@ -121,7 +177,7 @@ class Crawler:
                 self._record(Visit(request.url, "fetch_error", f"internal error: {type(exc).__name__}: {exc}",
                                    referrer=request.referrer))
             finally:
-                self._queue.task_done()
+                self._queue.done(request)
 
     async def _visit(self, request: _Request) -> None:
         host = host_of(request.url)
@@ -148,7 +204,7 @@ class Crawler:
             self._record(Visit(request.url, "skipped", f"max_pages={self.config.max_pages} reached",
                                referrer=request.referrer))
             return
-        self._record(self._settle(request, fetched, known))
+        self._record(await self._settle(request, fetched, known))
 
     async def _fetch(
         self, url: str, host: str, always_read: bool = False, headers: dict[str, str] | None = None
@@ -159,7 +215,11 @@ class Crawler:
         assert self._fetcher is not None
         return await self._fetcher.fetch(url, host, always_read, headers)
 
-    def _settle(self, request: _Request, fetched: Fetched, known: Known | None) -> Visit:
+    async def _archive(self, fetched: Fetched) -> WarcRef:
+        """Archive a response in the writer thread: its fsync would stall every host's requests."""
+        return await asyncio.get_running_loop().run_in_executor(self._writer, self.archive.write, fetched)
+
+    async def _settle(self, request: _Request, fetched: Fetched, known: Known | None) -> Visit:
         """Archive a response, queue what it links to, and say how the URL ended."""
         base = dict(referrer=request.referrer, attempts=fetched.attempts, fetched_at=fetched.fetched_at,
                     status=fetched.status, content_type=fetched.content_type)
@@ -175,7 +235,7 @@ class Crawler:
                           warc=known.warc, doc_id=known.doc_id, **base)
             self._discover(request, visit, self._archived_body(known.warc), known.outcome)
             return visit
-        ref = self.archive.write(fetched)
+        ref = await self._archive(fetched)
         outcome, reason = classify_response(request.url, fetched.status, fetched.content_type)
         target = None
         if outcome == "redirect":
@@ -254,7 +314,7 @@ class Crawler:
             if fetched.error or fetched.status is None:
                 self._record(Visit(url, "fetch_error", f"{fetched.error}: {fetched.error_detail}", **base))
                 return robots_from_response(None, b"")
-            ref = self.archive.write(fetched)
+            ref = await self._archive(fetched)
             location = fetched.header("location") if 300 <= fetched.status < 400 else None
             target = canonical_url(location, url) if location else None
             if target is None or target in self._seen or await self._refused(host_of(target)):
