@@ -17,11 +17,12 @@ class Reply:
 
 
 class ScriptedServer:
-    """Serves ``routes[path]`` replies in order (the last one repeats); logs request times."""
+    """Serves ``routes[path]`` replies in order (the last one repeats); logs request times and headers."""
 
     def __init__(self, routes: dict[str, list[Reply]]):
         self.routes = routes
         self.hits: list[tuple[str, float]] = []
+        self.requests: list[tuple[str, dict[str, str]]] = []  # path and request headers
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -33,6 +34,7 @@ class ScriptedServer:
             def do_GET(self):
                 count = sum(1 for path, _ in owner.hits if path == self.path)
                 owner.hits.append((self.path, time.monotonic()))
+                owner.requests.append((self.path, dict(self.headers.items())))
                 replies = owner.routes.get(self.path) or [Reply(404, b"not found")]
                 reply = replies[min(count, len(replies) - 1)]
                 if reply.delay:

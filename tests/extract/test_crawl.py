@@ -101,3 +101,35 @@ def test_redirect_into_an_internal_address_is_refused(tmp_path):
     assert "loopback" in outcome["http://127.0.0.2:9/admin"][1]
     assert outcome["http://127.0.0.2/x"][0] == outcome["http://localhost/y"][0] == "off_site"
     assert {path for path, _ in server.hits} == {"/robots.txt", "/start", "/page"}
+
+
+def test_recrawl_sends_conditional_requests_and_honours_crawl_delay(tmp_path):
+    """Second run: If-None-Match / If-Modified-Since go out, a 304 is 'unchanged' and its links are
+    still followed (from the archive); robots.txt's Crawl-delay spaces the requests."""
+    from http_server import Reply, ScriptedServer
+
+    from extract.state import CrawlState, RunJournal
+
+    html = {"Content-Type": "text/html", "ETag": '"v1"', "Last-Modified": "Mon, 02 Nov 2026 10:00:00 GMT"}
+    index = b'<a href="/a.html">a</a>'
+    routes = {
+        "/robots.txt": [Reply(200, b"User-agent: *\nCrawl-delay: 0.3\n", {"Content-Type": "text/plain"})],
+        "/": [Reply(200, index, html), Reply(304, b"", {"ETag": '"v1"'})],
+        "/a.html": [Reply(200, "<p>借呗逾期</p>".encode(), html), Reply(304, b"", {"ETag": '"v1"'})],
+    }
+    state = CrawlState(tmp_path / "state.sqlite")
+    with ScriptedServer(routes) as server:
+        seeds = [f"{server.url}/"]
+        config = CrawlConfig(FetchConfig(delay=0.0))
+        for run in ("first", "second"):
+            run_id, _ = state.start_run(run)
+            with WarcArchive(tmp_path / "warc", run_id) as archive:
+                visits = asyncio.run(Crawler(seeds, config, archive, journal=RunJournal(state, run_id)).run())
+            state.commit_run(run_id, visits)
+        conditional = [headers for path, headers in server.requests if path == "/a.html"][-1]
+        first_run = sorted(t for path, t in server.hits if path != "/robots.txt")[:2]  # / then /a.html
+    assert conditional.get("If-None-Match") == '"v1"'
+    assert conditional.get("If-Modified-Since") == "Mon, 02 Nov 2026 10:00:00 GMT"
+    outcome = {v.url: v.outcome for v in visits}
+    assert outcome[f"{server.url}/"] == outcome[f"{server.url}/a.html"] == "unchanged"
+    assert first_run[1] - first_run[0] >= 0.28
