@@ -42,6 +42,18 @@ exit status: 0 text printed, 1 error, 3 the page is not an article (the reason g
 """
 
 
+DEDUP_EPILOG = """\
+examples:
+  cuishou dedup my_corpus.parquet --out deduped/
+  cuishou dedup corpus/documents --out /tmp/redone --dask-address tcp://scheduler:8786
+
+Near-duplicates: character 3-gram shingles of the text after NFKC, traditional→simplified and
+removing punctuation; MinHash LSH (64 bands × 3 rows); pairs verified by Jaccard ≥ 0.3 or
+containment ≥ 0.6; clusters by union-find; the canonical member is the longest text, then the
+earliest published, then the smallest URL.
+"""
+
+
 SERVE_EPILOG = """\
 example (two terminals):
   uv run prefect server start                      # API and UI on http://127.0.0.1:4200
@@ -104,6 +116,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_crawl_options(serve)
     _add_run_options(serve)
     serve.set_defaults(handler=run_serve)
+
+    dedup = commands.add_parser(
+        "dedup", help="add near-duplicate cluster columns to any Parquet with doc_id and text",
+        description="Cluster the near-duplicates of a Parquet file or dataset that has doc_id and text columns "
+                    "(url and published are used when present), and write it to --out with the columns the "
+                    "corpus has: dup_cluster, is_canonical, cluster_size, dup_similarity.",
+        epilog=DEDUP_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    dedup.add_argument("input", type=Path, metavar="INPUT", help="a Parquet file or a folder of Parquet files")
+    dedup.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write the Parquet output")
+    dedup.add_argument("--dask-address", metavar="tcp://HOST:PORT",
+                       help="cluster on this Dask scheduler (band buckets are shuffled between workers)")
+    dedup.add_argument("--workers", type=_positive_int, default=2, metavar="N",
+                       help="local processes when not on Dask (default 2)")
+    dedup.set_defaults(handler=run_dedup)
 
     extract = commands.add_parser(
         "extract", help="print the clean main text of one page",
@@ -245,6 +272,17 @@ def _fetch_one(url: str, proxy: str | None) -> tuple[bytes, str | None, str, int
     if fetched.status >= 400:
         raise ValueError(f"could not fetch {url}: HTTP {fetched.status}")
     return fetched.body, fetched.content_type, url, fetched.status
+
+
+def run_dedup(args: argparse.Namespace, console: Console) -> int:
+    from transform.dedup_table import dedup_parquet
+
+    if not args.input.exists():
+        raise FileNotFoundError(f"no such file or folder: {args.input}")
+    stats = dedup_parquet(args.input, args.out, dask_address=args.dask_address, workers=args.workers)
+    for key, value in stats.items():
+        console.print(f"{key:>24}  {value}")
+    return 0
 
 
 def run_extract(args: argparse.Namespace, console: Console) -> int:

@@ -163,25 +163,8 @@ class DedupIndex:
         is_new = rank >= old_rows
         representative = exact_representatives(ranked)
         edges = self._verified_edges(docs, rank, ranked, representative, is_new, normalized_new, old_rows)
-        position = np.empty_like(rank)
-        position[rank] = np.arange(rank.size)
-        founders = docs.column("founder").to_pylist()  # every old doc has one; new docs: None
-        founder_rows = np.array([position[self._row_of[f]] if f else -1 for f in (founders[r] for r in rank)])
-        was_clustered = np.flatnonzero(founder_rows >= 0)
-        roots = component_roots(
-            rank.size, exact_links(representative), (edges.left, edges.right), (was_clustered, founder_rows[was_clustered])
-        )
-        jaccard, containment = best_similarities(rank.size, representative, edges)
-        prior = np.nan_to_num(docs.column("jaccard").to_numpy(zero_copy_only=False))[rank]
-        prior_containment = np.nan_to_num(docs.column("containment").to_numpy(zero_copy_only=False))[rank]
-        ranked_founders = _founders_of_components(roots, [founders[r] for r in rank], docs.column("doc_id").take(rank).to_pylist())
-        docs = _with_columns(
-            docs,
-            founder=[ranked_founders[p] for p in position.tolist()],
-            jaccard=np.maximum(prior, jaccard)[position],
-            containment=np.maximum(prior_containment, containment)[position],
-        )
-        self._docs, self._signatures = docs, signatures
+        self._docs = _merged(docs, rank, representative, edges, self._row_of)
+        self._signatures = signatures
         self._row_of.update((d.doc_id, old_rows + i) for i, d in enumerate(new_docs))
 
     def _verified_edges(
@@ -240,9 +223,7 @@ class DedupIndex:
             published=docs.column("published").to_pylist(),
             text_chars=docs.column("text_chars").to_numpy(),
         )
-        jaccard = np.nan_to_num(docs.column("jaccard").to_numpy(zero_copy_only=False))
-        containment = np.nan_to_num(docs.column("containment").to_numpy(zero_copy_only=False))
-        return assemble_columns(meta, roots, names, jaccard, containment)
+        return assemble_columns(meta, roots, names, docs.column("jaccard").to_numpy(), docs.column("containment").to_numpy())
 
 
 _SCHEMA = pa.schema(
@@ -288,6 +269,33 @@ def _sketches(docs: pa.Table, signatures: np.ndarray) -> Sketches:
         is_empty=docs.column("is_empty").to_numpy(zero_copy_only=False),
         shingle_count=docs.column("shingle_count").to_numpy(),
         signatures=signatures,
+    )
+
+
+def _merged(
+    docs: pa.Table, rank: np.ndarray, representative: np.ndarray, edges: Edges, row_of: Mapping[str, int]
+) -> pa.Table:
+    """`docs` with founders and best similarities updated for the new edges (rows in insertion order).
+
+    Old clusters enter the union-find as links from each member to its founder, so components
+    only ever grow; `representative`, `edges` and the union-find work in rank order.
+    """
+    position = np.empty_like(rank)
+    position[rank] = np.arange(rank.size)
+    founders = docs.column("founder").to_pylist()  # every old doc has one; new docs: None
+    ranked_founders = [founders[r] for r in rank]
+    founder_rows = np.array([position[row_of[f]] if f else -1 for f in ranked_founders], dtype=np.int64)
+    clustered = np.flatnonzero(founder_rows >= 0)
+    roots = component_roots(
+        rank.size, exact_links(representative), (edges.left, edges.right), (clustered, founder_rows[clustered])
+    )
+    new_founders = _founders_of_components(roots, ranked_founders, docs.column("doc_id").take(rank).to_pylist())
+    jaccard, containment = best_similarities(rank.size, representative, edges)
+    return _with_columns(
+        docs,
+        founder=[new_founders[p] for p in position.tolist()],
+        jaccard=np.maximum(docs.column("jaccard").to_numpy(), jaccard[position]),
+        containment=np.maximum(docs.column("containment").to_numpy(), containment[position]),
     )
 
 

@@ -77,3 +77,30 @@ def test_extract_reports_http_errors(capsys):
     with ScriptedServer({}) as server:
         assert main(["extract", f"{server.url}/missing"]) == 1
     assert "HTTP 404" in capsys.readouterr().err
+
+
+def test_dedup_command_adds_the_corpus_cluster_columns(tmp_path, capsys):
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+    from dev_site import ARTICLES
+
+    table = pa.table({"doc_id": [f"d{i:02d}" for i in range(len(ARTICLES))],
+                      "text": [g["main_text"] for g in ARTICLES], "label": [g["dup_cluster"] for g in ARTICLES]})
+    pq.write_table(table, tmp_path / "mine.parquet")
+    assert main(["dedup", str(tmp_path / "mine.parquet"), "--out", str(tmp_path / "out")]) == 0
+    rows = ds.dataset(tmp_path / "out").to_table().to_pylist()
+    assert len(rows) == len(ARTICLES) and {"label", "dup_cluster", "is_canonical", "cluster_size"} <= set(rows[0])
+    same_label = {(a["doc_id"], b["doc_id"]) for a in rows for b in rows if a["label"] == b["label"]}
+    same_cluster = {(a["doc_id"], b["doc_id"]) for a in rows for b in rows if a["dup_cluster"] == b["dup_cluster"]}
+    assert same_cluster == same_label
+    assert "duplicate_clusters" in capsys.readouterr().out
+
+
+def test_dedup_command_explains_a_missing_column(tmp_path, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": ["a"], "text": ["x"]}), tmp_path / "bad.parquet")
+    assert main(["dedup", str(tmp_path / "bad.parquet"), "--out", str(tmp_path / "out")]) == 1
+    assert "doc_id" in capsys.readouterr().err

@@ -1,0 +1,105 @@
+"""`cuishou dedup INPUT --out DIR` as a library call: real Parquet in, real Parquet out."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from transform.dedup import DedupDoc, cluster_documents
+from transform.dedup_table import dedup_parquet
+from transform.schema import DOCUMENT_SCHEMA
+
+GOLD = Path(__file__).parents[1] / "fixtures" / "dev_site" / "gold.jsonl"
+ARTICLES = [r for r in map(json.loads, GOLD.read_text(encoding="utf-8").splitlines()) if r["kind"] == "article"]
+DOC_IDS = [hashlib.sha256(r["url"].encode()).hexdigest()[:32] for r in ARTICLES]
+
+
+def _write(path: Path, columns: dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table(columns), path)
+    return path
+
+
+def _expected() -> dict:
+    docs = [DedupDoc(i, r["main_text"], r["url"], r["published"]) for i, r in zip(DOC_IDS, ARTICLES)]
+    return cluster_documents(docs)
+
+
+@pytest.fixture(scope="module")
+def deduped(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dedup")
+    published = pa.array([r["published"] for r in ARTICLES]).cast(pa.date32())
+    source = folder / "in"
+    half = len(ARTICLES) // 2
+    for name, rows in (("a", slice(0, half)), ("b", slice(half, None))):
+        _write(
+            source / f"crawl_date=2025-01-0{1 if name == 'a' else 2}" / f"{name}.parquet",
+            {
+                "doc_id": DOC_IDS[rows],
+                "text": [r["main_text"] for r in ARTICLES[rows]],
+                "url": [r["url"] for r in ARTICLES[rows]],
+                "published": published[rows],
+                "title": [r["title"] for r in ARTICLES[rows]],
+            },
+        )
+    stats = dedup_parquet(source, folder / "out", workers=2)
+    return folder / "out", stats
+
+
+def test_output_has_the_dedup_columns_with_corpus_types(deduped):
+    out, stats = deduped
+    table = pq.read_table(out)
+    for name in ("dup_cluster", "is_canonical", "cluster_size", "dup_similarity", "doc_id", "published"):
+        assert table.schema.field(name).type == DOCUMENT_SCHEMA.field(name).type
+    assert "title" in table.column_names and table.num_rows == len(ARTICLES) == stats["documents"]
+    assert all(p.endswith(".parquet") for p in stats["files"])
+
+
+def test_output_clusters_equal_cluster_documents(deduped):
+    out, _ = deduped
+    expected = _expected()
+    rows = pq.read_table(out).to_pylist()
+    assert {r["doc_id"]: (r["dup_cluster"], r["is_canonical"], r["cluster_size"]) for r in rows} == {
+        i: (a.dup_cluster, a.is_canonical, a.cluster_size) for i, a in expected.items()
+    }
+
+
+def test_duckdb_reads_the_output(deduped):
+    out, stats = deduped
+    clusters, canonical = duckdb.sql(
+        f"select count(distinct dup_cluster) filter (where cluster_size > 1), count(*) filter (where is_canonical) "
+        f"from read_parquet('{out}/*.parquet')"
+    ).fetchall()[0]
+    assert (clusters, canonical) == (stats["duplicate_clusters"], stats["canonical"]) == (8, 17)
+
+
+def test_url_and_published_are_optional(tmp_path):
+    source = _write(tmp_path / "only.parquet", {"doc_id": DOC_IDS, "text": [r["main_text"] for r in ARTICLES]})
+    dedup_parquet(source, tmp_path / "out", workers=1)
+    table = pq.read_table(tmp_path / "out")
+    assert set(table.column("url").to_pylist()) == {""} and table.column("published").null_count == len(ARTICLES)
+    assert table.schema.field("published").type == pa.date32()
+
+
+def test_missing_text_column_is_a_clear_error(tmp_path):
+    source = _write(tmp_path / "bad.parquet", {"doc_id": ["a"], "body": ["x"]})
+    with pytest.raises(ValueError, match="missing column.*text"):
+        dedup_parquet(source, tmp_path / "out")
+
+
+def test_duplicate_doc_ids_are_a_clear_error(tmp_path):
+    source = _write(tmp_path / "dup.parquet", {"doc_id": ["a", "a"], "text": ["一二三四", "五六七八"]})
+    with pytest.raises(ValueError, match="unique"):
+        dedup_parquet(source, tmp_path / "out")
+
+
+def test_unreadable_input_is_a_clear_error(tmp_path):
+    (tmp_path / "broken.parquet").write_bytes(b"not parquet")
+    with pytest.raises(ValueError, match="not a readable Parquet"):
+        dedup_parquet(tmp_path / "broken.parquet", tmp_path / "out")
+    with pytest.raises(ValueError, match="no Parquet"):
+        dedup_parquet(tmp_path / "missing", tmp_path / "out")
