@@ -5,6 +5,14 @@ Sets: the dev site's gold articles (tests/fixtures/dev_site/gold.jsonl) and a ge
 the raw text, 128 permutations, threshold 0.8, clusters = connected query results.
 
     uv run --group bench python benchmarks/dedup_quality.py [--docs 20000 --seed 1]
+
+Measured (pair P / R / F1):
+
+    dev site            cuishou     1.000  1.000  1.000    datasketch  1.000  0.500  0.667
+    generated 20k s1    cuishou     1.000  1.000  1.000    datasketch  1.000  0.213  0.351
+
+cuishou joins 2,369 of 2,370 generated copies to their base: every kind at 100 % but one
+``spun-10+truncated`` copy (160/161); no two bases (hard negatives included) are merged.
 """
 
 from __future__ import annotations

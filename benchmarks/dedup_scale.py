@@ -8,6 +8,19 @@ that forked workers share with their parent once). datasketch at 1M is
 extrapolated linearly from 100k unless --datasketch-1m (it would take ~40 min).
 
     uv run --group bench python benchmarks/dedup_scale.py [--sizes 10000 100000 1000000] [--repeat 1]
+
+Measured (median of 3 runs; generated sets seed 1, ~1.3k chars/doc; 2 cores shared with other
+jobs, so wall times vary by up to 2x between runs and CPU seconds are the steadier figure):
+
+       docs  system       wall s  docs/s   CPU s  peak MB
+     10,000  cuishou         4.3    2336     5.1      466   (~3 CPU-s of it is start-up)
+     10,000  datasketch     23.0     435    20.7      321
+    100,000  cuishou        37.8    2649    36.9      871
+    100,000  datasketch    192.1     521   180.6      974
+  1,000,000  cuishou       203.3    4920   355.9     2475
+  1,000,000  datasketch   ~1921 (extrapolated linearly from 100k)
+
+Throughput cuishou/datasketch: 5.4x (10k), 5.1x (100k), ~9.4x (1M, extrapolated).
 """
 
 from __future__ import annotations

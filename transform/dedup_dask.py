@@ -146,7 +146,8 @@ def _verify_partition(frame: pd.DataFrame) -> pd.DataFrame:
 def _with_side(frame: dd.DataFrame, table: dd.DataFrame, columns: list[str], side: str) -> dd.DataFrame:
     """Attach `columns` of the `side` document of each pair (a merge, i.e. a shuffle)."""
     renamed = table[["doc_id", *columns]].rename(columns={"doc_id": side, **{c: f"{c}_{side}" for c in columns}})
-    return frame.merge(renamed, on=side, how="inner")
+    key = {side: "string"}  # one key dtype on both sides, whatever the input's doc_id dtype was
+    return frame.astype(key).merge(renamed.astype(key), on=side, how="inner")
 
 
 def _read(source: dd.DataFrame | str | Sequence[str]) -> dd.DataFrame:

@@ -17,9 +17,11 @@ incremental run keep an old edge a single run would not see), and ids are the sa
 cluster's smallest doc_id comes in its first batch.
 
 On disk (``folder/gen-N/`` plus a ``CURRENT`` pointer, swapped by rename): ``docs.parquet``
-(doc_id, url, published, text_chars, text_hash, flags, founder, best similarities: ~70 B/doc
-zstd) and ``signatures.npy`` (192 x 16-bit MinHash: 384 B/doc), so 1M docs take ~450 MB on disk
-and about as much in memory. Texts are not stored: verifying a new-vs-old candidate pair needs
+(doc_id, url, published, text_chars, text_hash, flags, shingle_count, founder, best
+similarities: 62 B/doc zstd) and ``signatures.npy`` (192 x 16-bit MinHash: 384 B/doc): measured
+446 B/doc, so 1M docs take ~450 MB on disk and ~1 GB in memory as Arrow + numpy. Measured on
+generated docs: indexing 90k docs 24 s, then a 10k-doc update against them 5.3 s (old texts read
+back through ``parquet_text_lookup``), save 0.2 s. Texts are not stored: verifying a new-vs-old candidate pair needs
 the old text, which ``text_lookup(doc_ids) -> {doc_id: text}`` supplies (back it with the corpus
 Parquet: ``parquet_text_lookup``). A save writes a new generation and only then swaps the pointer,
 so a run killed mid-save leaves the previous index intact.

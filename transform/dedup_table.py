@@ -19,6 +19,8 @@ table in that module's docstring: 1M docs in ~5 min at ~2.5 GB peak (PSS of all 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import shutil
 import tempfile
 import time
 from collections.abc import Sequence
@@ -255,7 +257,7 @@ def _add_dedup_columns(table: pa.Table, columns: ClusterColumns, rows: slice) ->
         "dup_cluster": columns.dup_cluster[rows],
         "is_canonical": columns.is_canonical[rows],
         "cluster_size": columns.cluster_size[rows],
-        "dup_similarity": columns.similarity[rows],
+        "dup_similarity": np.round(columns.similarity[rows], 4),  # as the flow writes it (ClusterAssignment)
     }
     for name in DEDUP_COLUMNS:
         if name in table.column_names:
@@ -270,11 +272,22 @@ def _rows_of(columns: ClusterColumns, rows: slice) -> ClusterColumns:
 
 
 def write_output(pool: ProcessPoolExecutor, groups: list[RowGroup], columns: ClusterColumns, out: Path) -> list[Path]:
-    """out/part-NNNNN.parquet, written by the pool (each part atomically)."""
+    """out/part-NNNNN.parquet, written by the pool beside `out` and swapped in whole.
+
+    Readers see the previous output or the new one, never a mix of parts from both runs.
+    """
     parts = _parts(groups)
     slices = [slice(p[0].first_row, p[-1].first_row + p[-1].rows) for p in parts]
-    paths = [out / f"part-{number:05d}.parquet" for number in range(len(parts))]
-    return list(pool.map(_write_part, parts, [_rows_of(columns, s) for s in slices], paths))
+    staging, previous = out.with_name(f".{out.name}.staging"), out.with_name(f".{out.name}.previous")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    paths = [staging / f"part-{number:05d}.parquet" for number in range(len(parts))]
+    list(pool.map(_write_part, parts, [_rows_of(columns, s) for s in slices], paths))
+    if out.exists():
+        os.replace(out, previous)
+    os.replace(staging, out)
+    shutil.rmtree(previous, ignore_errors=True)
+    return [out / path.name for path in paths]
 
 
 def dedup_parquet(input: Path, out: Path, dask_address: str | None = None, workers: int = 2) -> dict:

@@ -80,3 +80,13 @@ def test_dask_reads_parquet_paths(client, tmp_path):
     frame.iloc[20:].to_parquet(tmp_path / "b.parquet")
     on_dask = cluster_documents_dask([str(tmp_path / "a.parquet"), str(tmp_path / "b.parquet")], client)
     pd.testing.assert_frame_equal(_comparable(on_dask), _comparable(_local(frame)))
+
+
+def test_dedup_parquet_with_a_dask_address_writes_the_local_result(client, tmp_path):
+    from transform.dedup_table import dedup_parquet
+
+    _dev_frame().to_parquet(tmp_path / "in.parquet")
+    dedup_parquet(tmp_path / "in.parquet", tmp_path / "local", workers=1)
+    dedup_parquet(tmp_path / "in.parquet", tmp_path / "dask", dask_address=client.scheduler.address, workers=1)
+    local, on_dask = (pd.read_parquet(tmp_path / name).sort_values("doc_id", ignore_index=True) for name in ("local", "dask"))
+    pd.testing.assert_frame_equal(on_dask, local)

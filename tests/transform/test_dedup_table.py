@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -83,6 +84,16 @@ def test_url_and_published_are_optional(tmp_path):
     table = pq.read_table(tmp_path / "out")
     assert set(table.column("url").to_pylist()) == {""} and table.column("published").null_count == len(ARTICLES)
     assert table.schema.field("published").type == pa.date32()
+
+
+def test_a_rerun_replaces_the_previous_output_whole(deduped, tmp_path):
+    out, _ = deduped
+    source = _write(tmp_path / "small.parquet", {"doc_id": DOC_IDS[:3], "text": [r["main_text"] for r in ARTICLES[:3]]})
+    shutil.copytree(out, tmp_path / "out")
+    (tmp_path / "out" / "part-00007.parquet").write_bytes((out / "part-00000.parquet").read_bytes())
+    stats = dedup_parquet(source, tmp_path / "out", workers=1)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["part-00000.parquet"]
+    assert pq.read_table(tmp_path / "out").num_rows == 3 == stats["documents"]
 
 
 def test_missing_text_column_is_a_clear_error(tmp_path):
