@@ -24,6 +24,7 @@ from flows.report_html import tag_rows
 from transform.dedup import CONTAINMENT_THRESHOLD, JACCARD_THRESHOLD, SHINGLE_SIZE
 from transform.quality import FULL_LENGTH_HAN, GAP_SATURATION, SPIN_SATURATION, WEIGHTS
 from transform.schema import DOCUMENT_FIELDS, DOCUMENT_SCHEMA, PAGE_FIELDS, PAGE_SCHEMA, SCHEMA_VERSION, field_table
+from transform.write import write_text_atomic
 
 PRETTY_NAME = "cuishou: Chinese debt-collection advice pages (催收)"
 DOCUMENT_COLUMNS = [
@@ -309,7 +310,4 @@ def render_dataset_card(out: Path, report: dict) -> str:
 
 def write_dataset_card(out: Path, report: dict) -> Path:
     """Write ``out/README.md`` atomically (temporary file, then rename)."""
-    path, tmp = out / "README.md", out / ".README.md.tmp"
-    tmp.write_text(render_dataset_card(out, report), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(out / "README.md", render_dataset_card(out, report))

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extract.visits import Visit
+from transform.write import write_text_atomic
 
 _PERCENT = re.compile(r"\d+(?:\.\d+)?%")
 
@@ -39,9 +40,7 @@ class RunReport:
         return Path(self.out) / "runs" / f"{self.run_id}.json"
 
     def save(self) -> Path:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
-        return self.path
+        return write_text_atomic(self.path, json.dumps(asdict(self), ensure_ascii=False, indent=2))
 
     def render(self, console: Console) -> None:
         resumed = " (resumed after an interruption)" if self.resumed else ""

@@ -10,7 +10,6 @@ Prefect table artifacts.
 from __future__ import annotations
 
 import math
-import os
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import pyarrow.dataset as ds
 
 from extract.visits import OUTCOMES
 from transform.quality import FULL_LENGTH_HAN
+from transform.write import write_text_atomic
 
 DOCUMENT_COLUMNS = [
     "url", "host", "title", "dup_cluster", "is_canonical", "cluster_size", "products", "channels", "topics",
@@ -634,7 +634,4 @@ def render_report_html(out: Path, report: dict) -> str:
 
 def write_report_html(out: Path, report: dict) -> Path:
     """Write ``out/report.html`` atomically: a reader never sees half a page."""
-    path, tmp = out / "report.html", out / ".report.html.tmp"
-    tmp.write_text(render_report_html(out, report), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(out / "report.html", render_report_html(out, report))

@@ -48,6 +48,15 @@ def write_parquet_atomic(table: pa.Table, path: Path) -> Path:
     return path
 
 
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write a text file so that a reader never sees half of it (temporary file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
 def write_partitioned(
     rows: Iterable[dict], schema: pa.Schema, folder: Path, partition_key: str, part_prefix: str,
     empty_partition: str = "none",
