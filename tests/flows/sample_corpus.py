@@ -34,6 +34,13 @@ def build_sample_corpus(out: Path, articles: bool = True) -> dict:
     return json.loads(json.dumps(asdict(report)))
 
 
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[Path, dict]:
+    """The sample corpus folder and its run report, built once per test module."""
+    out = tmp_path_factory.mktemp("corpus")
+    return out, build_sample_corpus(out)
+
+
 @contextmanager
 def offline_datasets(home: Path) -> Iterator[ModuleType]:
     """Hugging Face ``datasets`` with no network and its caches under ``home`` (skips if not installed)."""

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
 import yaml
-from sample_corpus import RUN_ID, build_sample_corpus, offline_datasets
+from sample_corpus import RUN_ID, build_sample_corpus, corpus, offline_datasets  # noqa: F401 (corpus is a shared fixture)
 
 from flows.dataset_card import hf_feature, render_dataset_card, size_category, write_dataset_card
 from transform.dedup import JACCARD_THRESHOLD
@@ -31,12 +31,6 @@ EXPECTED_FEATURES = {
         "list": [{"name": "rule", "dtype": "string"}, {"name": "text", "dtype": "string"}]
     },
 }
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> tuple[Path, dict]:
-    out = tmp_path_factory.mktemp("corpus")
-    return out, build_sample_corpus(out)
 
 
 @pytest.fixture(scope="module")

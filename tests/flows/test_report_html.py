@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from sample_corpus import RUN_ID, build_sample_corpus
+from sample_corpus import RUN_ID, build_sample_corpus, corpus  # noqa: F401 (corpus is a shared fixture)
 
 from flows.report_html import (
     ACCENT,
@@ -35,12 +35,6 @@ CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> tuple[Path, dict]:
-    out = tmp_path_factory.mktemp("corpus")
-    return out, build_sample_corpus(out)
 
 
 @pytest.fixture(scope="module")
