@@ -2,8 +2,10 @@
 
 trafilatura picks the main text (it is the most robust general extractor we measured), but on
 this genre it keeps fake comment sections, injected title lines and link lists whenever their
-containers do not carry English ``comment``-style classes. So the page is also parsed once with
-lexbor, and that single tree gives:
+containers do not carry English ``comment``-style classes. Two page types are routed before it:
+old pages laid out with tables get those tables turned into blocks (read as data tables, the
+whole page came out as rows), and forum/Q&A threads keep their replies, which trafilatura files
+as comments, in the main text. The page is also parsed once with lexbor, and that tree gives:
 
 * the article title (the ``<h1>``, not the ``<title>`` with its `` - 站名`` suffix) and site name;
 * the article date from the byline right under the title (``<time>``/JSON-LD/meta as fallback),
@@ -25,8 +27,10 @@ from functools import cache
 
 import opencc
 import trafilatura
+from lxml.html import HtmlElement
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 from trafilatura.settings import DEFAULT_CONFIG
+from trafilatura.utils import load_html
 
 # Class/id fragments of comment containers: the usual English ones plus pinyin (pinglun) and the
 # cmt abbreviation. Short ones must be whole tokens.
@@ -54,6 +58,14 @@ _ERROR_PAGE = re.compile(
     r"|not\s+found|page\s+(?:does\s+not|doesn't)\s+exist",
     re.I,
 )
+# Addresses of forum and Q&A threads, and the schema.org types such pages declare.
+_THREAD_URL = re.compile(
+    r"^[a-z]+://[^/?#]*(?:bbs|forum|discuss|community|tieba)[^/?#]*(?:[/?#]|$)"
+    r"|/(?:threads?|topics?|t|d|forums?|bbs|questions?|discussions?|faq|ask)/"
+    r"|viewthread\.php|showthread\.php|showtopic|forum\.php\?mod=viewthread|read\.php\?tid",
+    re.I,
+)
+_THREAD_TYPES = frozenset({"DiscussionForumPosting", "QAPage"})
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -80,6 +92,11 @@ FLAT_TEXT_MIN_CHARS = 100  # a one-line extraction this long is a flattened page
 HANT_MIN_SHARE = 0.03  # share of Han characters OpenCC t2s changes for text to count as traditional
 LANGUAGE_SAMPLE_CHARS = 3000  # the language heuristic looks at this much text
 HTML_START_CHARS = 50  # how far trafilatura looks for "html" before doubting a document
+LAYOUT_TABLE_PAGE_SHARE = 0.3  # a layout table holds at least this share of the page's text...
+LAYOUT_CELL_MIN_CHARS = 150  # ...and nests tables or has a cell this long...
+LAYOUT_CELL_TABLE_SHARE = 0.5  # ...holding this share of the table's text
+SHORT_THREAD_CHARS = 500  # a thread's recall text shorter than this gets the balanced pass too...
+THREAD_RETRY_GAIN = 1.5  # ...which replaces it when it is this many times longer
 
 
 _SHORT_PAGE_CONFIG = deepcopy(DEFAULT_CONFIG)
@@ -96,6 +113,7 @@ class ExtractedPage:
     is_article: bool
     not_article_reason: str | None
     language: str
+    is_thread: bool = False  # a forum/Q&A thread: its posts and replies are the content
     site_name: str | None = None
     comment_blocks: tuple[str, ...] = ()  # leaf texts of DOM comment containers, in page order
     comment_fragments: frozenset[str] = field(default_factory=frozenset)  # squashed texts inside them
@@ -129,20 +147,22 @@ def text_only_page(text: str, title: str | None = None) -> ExtractedPage:
 def extract_page(html: str, url: str | None = None) -> ExtractedPage:
     """Extract title, article date, main text and cleaning evidence from one decoded page."""
     tree = LexborHTMLParser(html)
-    json_ld_date = _json_ld_date(tree)
+    json_ld = _json_ld(tree)
+    thread = _is_thread(url, json_ld)
     tree.strip_tags(["script", "style", "noscript", "template"])
     h1 = _article_h1(tree)
     title = _title(tree, h1)
-    text = _without_title_echo(_main_text(html, url), title)
+    text = _without_title_echo(_main_text(html, url, thread), title)
     containers = _comment_containers(tree, h1, _lead(text))
     comment_blocks, comment_fragments = _comment_texts(containers)
     link_texts = frozenset(t for a in tree.css("a") if (t := squash(a.text())))
     reason = _not_article_reason(title, text, link_texts)
     return ExtractedPage(
         title=title,
-        published=_published(tree, h1, containers, json_ld_date),
+        published=_published(tree, h1, containers, _json_ld_date(json_ld)),
         text=text,
         is_article=reason is None,
+        is_thread=thread,
         not_article_reason=reason,
         language=detect_language(text or (tree.body.text() if tree.body else "")),
         site_name=_site_name(tree, title),
@@ -152,23 +172,32 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
     )
 
 
-def _main_text(html: str, url: str | None) -> str:
+def _main_text(html: str, url: str | None, thread: bool) -> str:
     """trafilatura's main text, recall-oriented (it otherwise drops h3 section headings on some
     templates), with no cross-document dedup (its global cache makes output order-dependent).
 
-    trafilatura rejects markup with no "html" near its start and a single root element, as in
-    crawl dumps that wrap the page in ``<text id=URL>`` instead of ``<html>``; such a page gets
-    a second chance inside an ``<html><body>`` shell.
+    Layout tables are turned into blocks first (``_layout_tables_as_blocks``). trafilatura
+    rejects markup with no "html" near its start and a single root element, as in crawl dumps
+    that wrap the page in ``<text id=URL>`` instead of ``<html>``; such a page gets a second
+    chance inside an ``<html><body>`` shell.
 
     Below MIN_EXTRACTED_SIZE (250 chars) trafilatura falls back to a baseline that can flatten a
     short <article> into one line; lines matter to the cleaner, so such a page is extracted again
-    with a lower threshold."""
-    text = _trafilatura_text(html, url, DEFAULT_CONFIG)
+    with a lower threshold.
+
+    On a thread, a short result means the recall pass stopped at one post or a widget; the
+    balanced pass (whose thread-forum rescue reaches the posts) is taken when it finds clearly more."""
+    tree = _layout_tables_as_blocks(html)
+    text = _trafilatura_text(tree, url, DEFAULT_CONFIG, thread)
     if not text.strip() and _is_doubted_markup(html):
-        html = f"<html><body>{html}</body></html>"
-        text = _trafilatura_text(html, url, DEFAULT_CONFIG)
+        tree = _layout_tables_as_blocks(f"<html><body>{html}</body></html>")
+        text = _trafilatura_text(tree, url, DEFAULT_CONFIG, thread)
     if "\n" not in text.strip() and len(text) >= FLAT_TEXT_MIN_CHARS:
-        return _trafilatura_text(html, url, _SHORT_PAGE_CONFIG) or text
+        text = _trafilatura_text(tree, url, _SHORT_PAGE_CONFIG, thread) or text
+    if thread and len(squash(text)) < SHORT_THREAD_CHARS:
+        balanced = _trafilatura_text(tree, url, DEFAULT_CONFIG, thread, favor_recall=False)
+        if len(squash(balanced)) >= THREAD_RETRY_GAIN * len(squash(text)):
+            return balanced
     return text
 
 
@@ -183,17 +212,68 @@ def _without_title_echo(text: str, title: str | None) -> str:
     return rest if title and squash(first) == squash(title) else text
 
 
-def _trafilatura_text(html: str, url: str | None, config: ConfigParser) -> str:
+def _text_chars(element: HtmlElement) -> int:
+    return len("".join(element.itertext()).strip())
+
+
+def _own_parts(table: HtmlElement) -> list[HtmlElement]:
+    """The table's own sections, rows and cells (not those of tables nested in it)."""
+    return [
+        el for el in table.iter("tbody", "thead", "tfoot", "tr", "td", "th")
+        if next(el.iterancestors("table")) is table
+    ]
+
+
+def _is_layout_table(table: HtmlElement, min_chars: float) -> bool:
+    """A table used for layout, not data: it holds at least ``min_chars`` and either nests
+    tables or has one cell holding most of its text (the article column)."""
+    chars = _text_chars(table)
+    if chars < min_chars:
+        return False
+    if table.find(".//table") is not None:
+        return True
+    cells = [_text_chars(cell) for cell in table.iter("td", "th")]
+    return bool(cells) and max(cells) >= LAYOUT_CELL_MIN_CHARS and max(cells) >= LAYOUT_CELL_TABLE_SHARE * chars
+
+
+def _layout_tables_as_blocks(html: str) -> HtmlElement | str:
+    """The page's tree with layout tables turned into divs. trafilatura reads a layout table
+    as one data table and prints the whole page (menus, ads, the article) as table rows; as
+    blocks, its usual boilerplate scoring applies. A layout table holds a good share of the page,
+    or sits in one; data tables inside stay tables. The markup itself when lxml cannot load it."""
+    tree = load_html(html)
+    if tree is None:
+        return html
+    page_share = LAYOUT_TABLE_PAGE_SHARE * _text_chars(tree)
+    layout = []
+    for table in tree.iter("table"):
+        inside_layout = any(outer in layout for outer in table.iterancestors("table"))
+        if _is_layout_table(table, 0 if inside_layout else page_share):
+            layout.append(table)
+    for table in layout:
+        for element in [table, *_own_parts(table)]:
+            element.tag = "div"
+    return tree
+
+
+def _trafilatura_text(
+    tree: HtmlElement | str, url: str | None, config: ConfigParser, thread: bool, favor_recall: bool = True
+) -> str:
+    """trafilatura's text of the page (it copies the tree); on a thread its "comments", which
+    are the replies, are appended: there they are the content."""
     doc = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url,
-        favor_recall=True,
+        favor_recall=favor_recall,
         include_comments=True,
         deduplicate=False,
         with_metadata=False,
         config=config,
     )
-    return (doc.text or "") if doc else ""
+    if not doc:
+        return ""
+    text, posts = doc.text or "", doc.comments or ""
+    return f"{text}\n{posts}" if thread and posts else text
 
 
 def _meta(tree: LexborHTMLParser, *keys: str) -> str | None:
@@ -351,22 +431,41 @@ def _zone_date(zone: str) -> str | None:
     return None
 
 
-def _json_ld_date(tree: LexborHTMLParser) -> str | None:
+def _json_ld(tree: LexborHTMLParser) -> list[dict]:
+    """Every JSON object in the page's JSON-LD scripts, nested ones included."""
+    objects: list[dict] = []
     for script in tree.css('script[type="application/ld+json"]'):
         try:
-            data = json.loads(script.text())
+            stack = [json.loads(script.text())]
         except ValueError:
             continue
-        stack = [data]
         while stack:
             item = stack.pop()
             if isinstance(item, list):
-                stack.extend(item)
+                stack.extend(reversed(item))
             elif isinstance(item, dict):
-                if isinstance(item.get("datePublished"), str):
-                    return item["datePublished"]
-                stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
-    return None
+                objects.append(item)
+                stack.extend(v for v in reversed(item.values()) if isinstance(v, (list, dict)))
+    return objects
+
+
+def _json_ld_date(json_ld: list[dict]) -> str | None:
+    return next((o["datePublished"] for o in json_ld if isinstance(o.get("datePublished"), str)), None)
+
+
+def _is_thread(url: str | None, json_ld: list[dict]) -> bool:
+    """A forum or Q&A thread, by its schema.org type or its address (bbs./forum., /thread/,
+    viewthread.php ...): there the replies are the content, not a comment section."""
+    if any(_THREAD_TYPES.intersection(_types(o)) for o in json_ld):
+        return True
+    return bool(url and _THREAD_URL.search(url))
+
+
+def _types(item: dict) -> set[str]:
+    """The schema.org @type of a JSON-LD object: one name or a list of them."""
+    kind = item.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k for k in kinds if isinstance(k, str)}
 
 
 def _structured_date(tree: LexborHTMLParser, containers: list[LexborNode]) -> str | None:

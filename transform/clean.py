@@ -8,16 +8,19 @@ Rules (``Removed.rule``), applied in the order of ``RULES``:
 
 * ``comment_section`` - 精彩评论-style heading and the items under it (``头像 名字 日期`` header,
   one body per header), comment widgets (写下你的评论..., 还没有评论, 发布于 … ・IP 属地), and
-  lines that are texts of DOM comment containers found by ``extract_page`` (unless they outweigh
-  the rest of the text two to one: a thread or review list, whose posts are the content);
+  lines that are texts of DOM comment containers found by ``extract_page`` (not on a forum/Q&A
+  thread, nor when they outweigh the rest of the text two to one, as in a review list: there the
+  posts are the content);
 * ``persona_commenter`` - comment items with no heading, recognised by a fake-lawyer persona
-  header (``史高扬-法务助理 2025-05-10``);
+  header (``史高扬-法务助理 2025-05-10``) or a latest-comments widget's ``〖名字〗回复: 《标题》``;
 * ``byline`` / ``footer_disclaimer`` / ``chrome`` - single-line patterns (``LINE_RULES``): source
-  and date lines, copyright/disclaimer/permalink/editor footers, navigation, sharing, ads, the
-  bare site name;
+  and date lines, copyright/disclaimer/permalink/editor footers, navigation, breadcrumbs, sharing,
+  forum post toolbars, ads, the bare site name; dialogs printed inline (login perks, report
+  reasons) with their options; table rows with nothing in them or only such lines in their cells;
 * ``link_farm`` - a 相关内容/编辑推荐/你可能还想看-style heading and the titles and linked teasers
-  under it, or a run of lines that are each the full text of a link on the page (unless such runs
-  are nearly all of the text: then the links are the content, e.g. a book's chapter list);
+  under it, a run of lines that are each the full text of a link on the page (unless such runs
+  are nearly all of the text: then the links are the content, e.g. a book's chapter list), or a
+  layout-table row whose cells are all links (a 今日推荐 strip, rows of ads);
 * ``injected_title`` - lines repeating the title (SEO re-injection, ``title?``);
 * ``outline_repeat`` - a table of contents whose headings reappear, in order and maybe
   synonym-swapped (熟悉→理解), as the body's section headings: the outline goes, the body stays;
@@ -48,6 +51,7 @@ _SENTENCE_END = re.compile(r"[。!;…]|\.$")
 _DIGITS = re.compile(r"\d+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LIST_BULLET = re.compile(r"^[-*•·]\s+")  # the "- " trafilatura puts before list items
+_LIST_NUMBER = re.compile(r"^\d{1,2}[.、)]?\s+")  # "1 标题": a numbered list item before a link text
 _SPACES = re.compile(r"\s+")
 
 # --- comment sections -------------------------------------------------------------------------
@@ -59,6 +63,8 @@ PERSONA_SUFFIXES = r"(?:资深)?(?:律师|律师助理|法务|法务助理|法�
 AVATAR_HEADER = re.compile(rf"^头像\S{{0,20}}(?:{_DATE})?$")
 PERSONA_ITEM = re.compile(rf"^(?:头像)?[^\s,。:]{{1,12}}[-—–_]{PERSONA_SUFFIXES}(?P<date>{_DATE})(?P<body>.*)$")
 NAME_DATE_ITEM = re.compile(rf"^(?:头像\s*)?\S{{1,16}}\s+(?P<date>{_DATE})(?:\s+(?P<body>.+))?$")
+# A "latest comments" widget item: 〖名字〗回复: 《文章标题》 (matched on the key).
+REPLY_HEADER = re.compile(r"^(?:〖[^〗]{1,20}〗)?回复[::]《.{1,80}》$")
 COMMENT_NAME_MAX_CHARS = 16  # a short unpunctuated comment block is a user name
 THREAD_MAX_ARTICLE_SHARE = 0.5  # text outside comment containers below this share of theirs: a thread
 
@@ -86,18 +92,30 @@ LINK_SECTION_HEADINGS = re.compile(
     r"|你可能(?:还)?(?:喜欢|想看|感兴趣)|\S{2,6}推荐|\S{2,6}(?=更多$))"
     r"[::]?(?:更多)?$"
 )
+# Prompts of dialogs that pages render inline (login perks, report reasons), followed by options.
+DIALOG_HEADINGS = re.compile(
+    r"^(?:登录后(?:您|你)?可以享受以下权益|选择你想要举报的内容|请选择举报(?:理由|原因|类型))[::]?(?:\(必选\))?$"
+)
 LINK_TITLE_MAX_CHARS = 40  # a line in a link list is a title: short, no sentence punctuation
 LINK_IN_LINE_MIN_CHARS = 8  # a list item holding a link this long is a linked teaser ("日期 标题", "来源· 标题 摘要")
 LINK_RUN_MIN_LINES = 3  # this many consecutive link-text lines are a link list even without a heading
 LINK_LIST_CONTENT_SHARE = 0.9  # link runs holding more of the text than this are the page's content
+LINK_CELL_MIN_CHARS = 4  # links this long count when a table cell holds several links run together
+LINK_CELL_COVERAGE = 0.8  # share of a cell's characters in link texts that makes it a cell of links
+LINK_ROW_LABEL_MAX_CHARS = 8  # a row of links may carry one short label cell (今日推荐, 图片精选)
+TABLE_FILLER = frozenset({"·", "•", "-", "|", "\\|", "---"})  # bullets and separators in table cells
 
 # --- single-line rules: (rule, pattern) in match order, on the key ---------------------------
 LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (rule, re.compile(pattern, re.I))
     for rule, pattern in (
         # bylines above the body: source / author / date labels
-        ("byline", rf"^(?:来源[::][^。]{{0,30}})?(?:发布|发表|更新)?(?:时间|日期)[::]{_DATE}(?:来源[::].{{0,30}})?$"),
+        (
+            "byline",
+            rf"^(?:来源[::][^。]{{0,30}})?(?:发布|发表|更新)?(?:时间|日期)[::]{_DATE}(?:(?:来源|作者|编辑)[::].{{0,30}})*$",
+        ),
         ("byline", rf"^{_DATE}(?:来源[::].{{0,30}})?$"),
+        ("byline", rf"^\({_DATE}\)$"),
         ("byline", rf"^(?:作者|来源)[::][^。]{{0,30}}(?:{_DATE})?$"),
         ("byline", rf"^{_DATE_TIME}[^。,|│]{{0,16}}$"),  # timestamp and source: 2021-01-20 04:29:44 39健康网
         ("byline", r"^原标题[::]"),
@@ -107,7 +125,7 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("footer_disclaimer", r"^版权(?:声明|所有)"),
         ("footer_disclaimer", r"copyright|allrightsreserved|©|版权所有"),
         ("footer_disclaimer", r"icp(?:备|证)|公网安备"),
-        ("footer_disclaimer", r"^本文(?:链接|地址|网址|来源)[::]"),
+        ("footer_disclaimer", r"^本文(?:链接|地址|网址|来源|通告引用|引用通告)"),
         ("footer_disclaimer", r"^(?:责任)?编辑[::]"),
         ("footer_disclaimer", r"^(?:原文|文章)?(?:出处|来源)[::][^。]{0,30}$"),
         ("footer_disclaimer", r"未经.{0,12}(?:授权|许可|同意).{0,12}(?:不得|请勿|禁止|严禁)(?:转载|复制|使用)"),
@@ -123,11 +141,21 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("chrome", r"^(?:首页)?\|?上一页.{0,30}下一页(?:\|?尾页)?$"),
         ("chrome", r"^(?:广告|举报|举报/反馈|加载更多\S{0,4})$"),
         ("chrome", r"^(?:分享到|分享至)[::]"),
-        ("chrome", r"^(?:标签|tags?)[::]"),
+        ("chrome", r"^(?:本文|文章)?(?:标签|tags?)[::]"),
         ("chrome", r"^(?:阅读|浏览|阅读量)(?:\(\d+\)|[::]\d+)"),
         ("chrome", r"^首页(?:>|/|»)"),
         ("chrome", r"^当前位置[::]"),
+        ("chrome", r"^(?:[^>。,]{1,16}>){2,}[^>。,]{0,20}$"),  # breadcrumb: 科技>要闻>正文
+        ("chrome", r"^(?:点击右上角.{0,12}|朋友圈|请使用浏览器(?:的)?分享功能.{0,10}|阅读剩余全文.{0,4})$"),
         ("chrome", r"点击(?:免费)?咨询$"),
+        ("chrome", r"^最新推荐文章于.{0,30}发布$"),
+        ("chrome", r"^被折叠的\d*条评论$"),
+        # forum thread chrome: post tools, counters
+        (
+            "chrome",
+            r"^(?:发布于|首赞|手机查看|倒序看帖|倒序浏览|(?:仅|只)看(?:楼主|该作者)|电梯直达|返回列表|快速回复|暂无数据|阅读模式)$",
+        ),
+        ("chrome", r"^\d+个?(?:评论|回复|赞)$"),
     )
 )
 LINE_RULE_MAX_CHARS = 120  # longer lines are prose that merely mentions 版权/转载, never footer lines
@@ -175,6 +203,7 @@ class _Work:
     link_key: list[str]  # the raw line without bullet and whitespace: what DOM texts (link_texts) match
     verdict: list[str | None]
     comments: list[str] = field(default_factory=list)
+    posts_are_content: bool = False  # the DOM comment containers hold the page's content (a thread)
 
     def alive(self) -> list[int]:
         return [i for i, v in enumerate(self.verdict) if v is None]
@@ -207,7 +236,8 @@ def _start(page: ExtractedPage) -> _Work:
         spaced = [_fold(line) for line in unbulleted]
     spaced = [_SPACES.sub(" ", line).strip() for line in spaced]
     keys = [squash(line) for line in spaced]
-    return _Work(page, raw, spaced, keys, [squash(line) for line in unbulleted], [None] * len(raw))
+    link_keys = [squash(_LIST_NUMBER.sub("", line)) for line in unbulleted]
+    return _Work(page, raw, spaced, keys, link_keys, [None] * len(raw))
 
 
 def _comment_item(key: str, spaced: str, in_section: bool) -> str | None:
@@ -215,7 +245,7 @@ def _comment_item(key: str, spaced: str, in_section: bool) -> str | None:
     match = PERSONA_ITEM.match(key) or (NAME_DATE_ITEM.match(spaced) if in_section else None)
     if match:
         return "item" if match["body"] else "header"
-    return "header" if AVATAR_HEADER.match(key) else None
+    return "header" if AVATAR_HEADER.match(key) or REPLY_HEADER.match(key) else None
 
 
 def _merged_body(raw: str) -> str:
@@ -248,11 +278,15 @@ def _remove_dom_comments(work: _Work) -> None:
     """Lines that are texts of DOM comment containers (names, dates, bodies): comment section.
     Unless they are most of the page (a forum thread, a list of short reviews): with no article
     beside them, the posts are the content."""
+    if work.page.is_thread:
+        work.posts_are_content = True
+        return
     fragments = work.page.comment_fragments
     alive = work.alive()
     hits = [i for i in alive if work.link_key[i] in fragments]
     comment_chars = sum(len(work.key[i]) for i in hits)
     if sum(len(work.key[i]) for i in alive) - comment_chars < THREAD_MAX_ARTICLE_SHARE * comment_chars:
+        work.posts_are_content = True
         return
     for i in hits:
         work.remove(i, "comment_section")
@@ -339,20 +373,30 @@ def _is_link_item(work: _Work, i: int, long_links: list[str]) -> bool:
     return _LIST_BULLET.match(work.raw[i]) is not None and any(link in work.link_key[i] for link in long_links)
 
 
-def _remove_link_farms(work: _Work) -> None:
-    """A 相关内容-style heading and the link titles and teasers under it."""
+def _remove_headed_lists(work: _Work, headings: re.Pattern[str], rule: str) -> None:
+    """A heading matching ``headings`` and the short items or link teasers under it."""
     positions = work.alive()
     long_links = [link for link in work.page.link_texts if len(link) >= LINK_IN_LINE_MIN_CHARS]
     k = 0
     while k < len(positions):
-        if LINK_SECTION_HEADINGS.match(work.key[positions[k]]):
-            work.remove(positions[k], "link_farm")
+        if headings.match(work.key[positions[k]]):
+            work.remove(positions[k], rule)
             k += 1
             while k < len(positions) and _is_link_item(work, positions[k], long_links):
-                work.remove(positions[k], "link_farm")
+                work.remove(positions[k], rule)
                 k += 1
         else:
             k += 1
+
+
+def _remove_link_farms(work: _Work) -> None:
+    """A 相关内容-style heading and the link titles and teasers under it."""
+    _remove_headed_lists(work, LINK_SECTION_HEADINGS, "link_farm")
+
+
+def _remove_dialogs(work: _Work) -> None:
+    """Login-perk and report dialogs rendered into the page: their prompt and its options."""
+    _remove_headed_lists(work, DIALOG_HEADINGS, "chrome")
 
 
 def _link_runs(work: _Work) -> list[list[int]]:
@@ -381,6 +425,53 @@ def _remove_link_runs(work: _Work) -> None:
         work.remove(i, "link_farm")
 
 
+def _cells(raw: str) -> list[str] | None:
+    """The non-empty cells of a table row as trafilatura prints it ('| a | b |'), else None."""
+    if not raw.startswith("|"):
+        return None
+    return [cell for cell in (squash(c) for c in raw.strip("|").split("|")) if cell and cell not in TABLE_FILLER]
+
+
+def _covered_by_links(cell: str, long_links: list[str]) -> bool:
+    """A cell that is a link's text, or mostly the texts of several links run together."""
+    covered = [False] * len(cell)
+    for link in long_links:
+        start = cell.find(link)
+        while start != -1:
+            covered[start:start + len(link)] = [True] * len(link)
+            start = cell.find(link, start + len(link))
+    return sum(covered) >= LINK_CELL_COVERAGE * len(cell)
+
+
+def _is_junk_cell(cell: str) -> bool:
+    key = match_key(cell)
+    return _is_comment_chrome(key) or any(pattern.search(key) for _, pattern in LINE_RULES)
+
+
+def _remove_link_rows(work: _Work) -> None:
+    """Table rows of a layout table that hold only links (navigation, 今日推荐 strips) and
+    chrome: every cell a link text, several links run together, a byline/footer, or one
+    short label beside links. Rows with any prose cell stay."""
+    links = {link for link in work.page.link_texts if len(link) <= LINK_TITLE_MAX_CHARS}
+    long_links = [link for link in links if len(link) >= LINK_CELL_MIN_CHARS]
+    for i in work.alive():
+        cells = _cells(work.raw[i])
+        if not cells:
+            if cells == []:
+                work.remove(i, "chrome")
+            continue
+        linked = [cell in links or _covered_by_links(cell, long_links) for cell in cells]
+        labels = [
+            not is_link and len(cell) <= LINK_ROW_LABEL_MAX_CHARS and not _SENTENCE_END.search(cell)
+            for cell, is_link in zip(cells, linked)
+        ]
+        junk = [_is_junk_cell(cell) for cell in cells]
+        if any(linked) and all(a or b or c for a, b, c in zip(linked, labels, junk)) and sum(labels) <= 1:
+            work.remove(i, "link_farm")
+        elif all(junk):
+            work.remove(i, "chrome")
+
+
 def _title_keys(work: _Work) -> set[str]:
     """Keys of the title; without one, the first line if it recurs (a text dump's h1)."""
     if work.page.title:
@@ -396,7 +487,7 @@ def _remove_injected_titles(work: _Work) -> None:
     """Lines that repeat the title (h1 echo, SEO re-injection between paragraphs, 'title?')."""
     titles = _title_keys(work)
     for i in work.alive():
-        if work.key[i] in titles:
+        if work.key[i] in titles or work.key[i].strip("|") in titles:
             work.remove(i, "injected_title")
 
 
@@ -511,7 +602,9 @@ RULES: tuple[Callable[[_Work], None], ...] = (
     _remove_comment_chrome,
     _remove_line_patterns,
     _remove_link_farms,
+    _remove_dialogs,
     _remove_link_runs,
+    _remove_link_rows,
     _remove_injected_titles,
     _remove_outline_repeats,
     _remove_in_page_duplicates,
@@ -525,5 +618,6 @@ def clean_page(page: ExtractedPage) -> CleanText:
         rule(work)
     kept = [line for line, verdict in zip(work.raw, work.verdict) if verdict is None]
     removed = [Removed(v, line) for line, v in zip(work.raw, work.verdict) if v is not None]
-    comments = list(dict.fromkeys([*dom_comment_bodies(page), *work.comments]))
+    dom_comments = [] if work.posts_are_content else dom_comment_bodies(page)
+    comments = list(dict.fromkeys([*dom_comments, *work.comments]))
     return CleanText("\n".join(kept), comments, removed)

@@ -1,9 +1,13 @@
-"""extract_page on the dev site: title, article date, article/listing decision, DOM evidence."""
+"""extract_page on the dev site (title, article date, article/listing decision, DOM evidence) and
+on public benchmark pages of the types routed differently (layout tables, forum threads)."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 from dev_site import ARTICLES, GOLD, NOT_FOUND_PAGE, dev_html
@@ -105,3 +109,77 @@ TEXT_WRAPPED_PAGE = """<text id="http://bbs.zol.com.cn/index20050828/index_221_4
 def test_page_wrapped_in_a_text_element_is_extracted():
     page = extract_page(TEXT_WRAPPED_PAGE)
     assert "挺进抗日前线" in page.text and "数码科技呈现出千军万马" in page.text
+
+
+# --- page types routed differently: public benchmark pages (tests/fixtures/extraction) ----------
+
+PUBLIC_PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "pages.jsonl.gz"
+
+
+@cache
+def public_page(name: str) -> dict:
+    with gzip.open(PUBLIC_PAGES, "rt", encoding="utf-8") as lines:
+        return next(page for page in map(json.loads, lines) if page["name"] == name)
+
+
+def test_layout_table_page_gives_the_article_not_table_rows():
+    """The whole 2005 blog page is one nested layout table: read as a data table, every menu
+    came out as a '| 首页 | 帐号 |' row; as blocks, the article alone."""
+    fixture = public_page("layout_table")
+    page = extract_page(fixture["html"])
+    assert page.text.startswith("湘菜粤菜兵分两路，新鲜的是，湘菜浓妆淡抹")
+    assert not [line for line in page.text.splitlines() if line.startswith("|")]
+    assert "文学城首页" not in page.text and "控制面板" not in page.text
+
+
+FEE_TABLE_ARTICLE = """<html><body><article><h1>信用卡逾期费用一览</h1>
+<p>信用卡逾期以后，银行会按合同收取违约金和利息，逾期时间越长，需要承担的费用越多，下面按逾期时长列出常见做法。</p>
+<table><tr><th>逾期时长</th><th>常见处理</th></tr>
+<tr><td>1-3天</td><td>宽限期内一般不上征信</td></tr>
+<tr><td>30天以上</td><td>电话催收，记入征信</td></tr>
+<tr><td>90天以上</td><td>可能委外催收或起诉</td></tr></table>
+<p>如果暂时无力还款，应主动联系银行说明情况，协商分期或延期还款方案，并保留好沟通记录。</p>
+</article></body></html>"""
+
+
+def test_data_tables_in_an_article_stay_tables():
+    page = extract_page(FEE_TABLE_ARTICLE)
+    assert "| 30天以上 | 电话催收，记入征信 |" in page.text
+
+
+@pytest.mark.parametrize(
+    "url, thread",
+    [
+        ("https://tieba.baidu.com/p/8057560733", True),
+        ("https://csolbbs.tiancity.com/forum.php?mod=viewthread&tid=38672", True),
+        ("https://www.marshallforum.com/threads/extending-pilot-light-lifespan.138154/", True),
+        ("https://www.zhihu.com/question/58123456", True),
+        ("http://site-c.test/wenda/157102.html", False),
+        ("https://news.sina.com.cn/c/2024-05-10/doc-inausehc2630922.shtml", False),
+        (None, False),
+    ],
+)
+def test_thread_pages_by_address(url, thread):
+    assert extract_page("<html><body><p>正文</p></body></html>", url).is_thread is thread
+
+
+def test_thread_pages_by_schema_org_type():
+    html = """<html><head><script type="application/ld+json">
+    {"@context": "https://schema.org", "@graph": [{"@type": ["DiscussionForumPosting"], "headline": "求助"}]}
+    </script></head><body><p>正文</p></body></html>"""
+    assert extract_page(html).is_thread
+
+
+def test_a_threads_replies_are_its_text():
+    """mlog.club: the replies sit in comment containers; on a thread they are the content."""
+    fixture = public_page("thread_replies_zh")
+    assert "我是年前彻底放假了" in extract_page(fixture["html"], fixture["url"]).text
+    assert "我是年前彻底放假了" not in extract_page(fixture["html"]).text  # same page read as an article
+
+
+def test_a_short_thread_text_gets_the_balanced_pass():
+    """XenForo: the recall pass returns the first post's author card and question only."""
+    fixture = public_page("thread_short")
+    text = extract_page(fixture["html"], fixture["url"]).text
+    assert "That would be very model specific as pilot lamps" in text
+    assert "You are probably seeing two 100 ohm resistors" in text

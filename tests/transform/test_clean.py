@@ -7,6 +7,8 @@ it fails when that rule is removed.
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import unicodedata
 from collections import Counter
@@ -379,6 +381,7 @@ def test_comments_with_no_article_beside_them_are_the_text():
     clean = clean_page(extract_page(DOUBAN_SHORT_COMMENTS))
     assert removed_by(clean, "comment_section") == []
     assert all(short in clean.text for short in DOUBAN_SHORTS)
+    assert clean.comments == []  # in the text, so not listed again as comments
 
 
 # webmainbench 93898d00: a novel's page whose content is its chapter list (8,937 links; the first 45).
@@ -492,3 +495,125 @@ SQL_SHOWN_TWICE = f"{SQL_QUERY}\nzscore NOT BETWEEN -0.5 AND 0.5 AS is_anomaly\n
 def test_repeated_short_lines_are_not_a_second_copy():
     """A second copy of the article repeats paragraphs; repeated code lines do not make one."""
     assert clean_text(SQL_SHOWN_TWICE).text == SQL_SHOWN_TWICE
+
+
+# --- page types and chrome from the second round on the public benchmark ------------------------
+
+PUBLIC_PAGES = FIXTURES / "extraction" / "pages.jsonl.gz"
+
+
+@cache
+def public_page(name: str) -> dict:
+    with gzip.open(PUBLIC_PAGES, "rt", encoding="utf-8") as lines:
+        return next(page for page in map(json.loads, lines) if page["name"] == name)
+
+
+def test_rows_of_links_in_a_layout_table_are_a_link_farm():
+    """cn_content 3832838a (雅虎 2005): ad rows '| · | 医疗关注--前列腺新发现 | · | … |' between
+    paragraphs, every cell a link or chrome (the byline row with its 发表评论 link); empty rows are chrome."""
+    fixture = public_page("link_rows")
+    clean = clean_page(extract_page(fixture["html"]))
+    assert "| · | 医疗关注--前列腺新发现 | · | 皮肤顽疾----康复圣地 |" in removed_by(clean, "link_farm")
+    assert "| 2005-04-27 14:32更新 来源：千龙新闻网 | 发表评论 |  |" in removed_by(clean, "link_farm")
+    assert removed_by(clean, "chrome") == ["|  |", "|  |", "|  |  |"]
+    assert "医疗关注" not in clean.text and "今 日 推 荐" not in clean.text
+    assert "2005年4月18日吴宗宪进棚录像" in clean.text
+
+
+def test_table_rows_without_links_stay():
+    rows = "| 逾期时长 | 常见处理 |\n| 30天以上 | 电话催收，记入征信 |"
+    assert clean_text(rows).text == rows
+
+
+def test_a_threads_replies_stay_in_the_text():
+    """WordPress discussion board: the answers sit in comment containers; on a thread they are
+    the content, so the DOM comment rule leaves them."""
+    fixture = public_page("thread_replies")
+    clean = clean_page(extract_page(fixture["html"], fixture["url"]))
+    answer = "To start getting art commissions, you can follow these steps:"
+    assert answer in clean.text
+    assert removed_by(clean, "comment_section") == [] and clean.comments == []
+
+
+# magic_html forum/064630183c160b4e and the Discuz thread forum/8cf0af42df35f70b: post toolbars.
+FORUM_CHROME = """\
+求助：专利年费缴纳期限过了半年还能补缴吗？需要交多少滞纳金？
+发布于
+首赞
+手机查看
+0个评论
+倒序看帖
+仅看楼主
+只看该作者
+电梯直达"""
+
+
+def test_forum_post_toolbar_lines():
+    clean = clean_text(FORUM_CHROME)
+    assert clean.text == FORUM_CHROME.splitlines()[0]
+    assert removed_by(clean, "chrome") == FORUM_CHROME.splitlines()[1:]
+
+
+# magic_html article/71bfee3a89353841 (CSDN): the login-perk and report dialogs, printed inline.
+CSDN_DIALOGS = """\
+1107436458 某鹅 说明来处
+最新推荐文章于 2023-09-04 17:53:10 发布
+登录后您可以享受以下权益：
+- 免费复制代码
+- 和博主大V互动
+- 下载海量资源
+- 发动态/写文章/加入社区
+被折叠的  条评论
+选择你想要举报的内容（必选）
+- 内容涉黄
+- 政治相关
+- 内容抄袭
+- 其他"""
+
+
+def test_inline_dialogs_and_their_options():
+    clean = clean_text(CSDN_DIALOGS)
+    assert clean.text == "1107436458 某鹅 说明来处"
+    assert "- 下载海量资源" in removed_by(clean, "chrome") and "- 内容抄袭" in removed_by(clean, "chrome")
+
+
+# cn_content 35687fb1 (a 2006 blog): the sidebar of the latest comments on the author's posts.
+LATEST_COMMENTS_WIDGET = """\
+播客这种形式让普通人也能发出自己的声音，传统媒体必须正视这种变化。
+- 〖没事〗回复: 《王 丹：我们已经看到中国民主的希望》
+拿了人家的钱就是手软,说话都没什么底气
+(2006-12-04 23:40:22)
+- 回复: 《还我一个丰腴的女人》
+从进化论看男人为什么喜欢丰乳肥臀细腰...
+(2005-10-17 23:57:13)
+本文通告引用(Trackback)链接: /wp-trackback.php?p=1700"""
+
+
+def test_latest_comments_widget():
+    clean = clean_text(LATEST_COMMENTS_WIDGET)
+    assert clean.text == LATEST_COMMENTS_WIDGET.splitlines()[0]
+    assert "拿了人家的钱就是手软,说话都没什么底气" in clean.comments
+    assert removed_by(clean, "byline") == ["(2006-12-04 23:40:22)", "(2005-10-17 23:57:13)"]
+
+
+# qq (readability test page), magic_html a28ede747c822c44 (光明网), 2338d64a03dcd33c (趣识经).
+NAVIGATION_AND_SHARING = """\
+科技 > 要闻 > THE NEXT WEB > 正文
+时间：2022-11-24 05:30:58编辑：
+点击右上角微信好友
+朋友圈
+请使用浏览器分享功能进行分享
+阅读剩余全文（）
+4月2日，随着检测车从南充北站缓缓驶出，标志着新建汉中至巴中至南充铁路南充至巴中段启动联调联试。
+本文标签：
+- 1 超市防盗软标签是什么样的
+- 2 平方差公式几何证明6种
+- 3 k字头火车充电口位置"""
+
+
+def test_breadcrumb_share_widget_and_numbered_tag_links():
+    links = frozenset(["超市防盗软标签是什么样的", "平方差公式几何证明6种", "k字头火车充电口位置"])
+    clean = clean_page(replace(text_only_page(NAVIGATION_AND_SHARING), link_texts=links))
+    assert clean.text == NAVIGATION_AND_SHARING.splitlines()[6]
+    assert removed_by(clean, "byline") == ["时间：2022-11-24 05:30:58编辑："]
+    assert removed_by(clean, "link_farm") == NAVIGATION_AND_SHARING.splitlines()[-3:]
