@@ -94,7 +94,8 @@ LINK_SECTION_HEADINGS = re.compile(
 )
 # Prompts of dialogs that pages render inline (login perks, report reasons), followed by options.
 DIALOG_HEADINGS = re.compile(
-    r"^(?:登录后(?:您|你)?可以享受以下权益|选择你想要举报的内容|请选择举报(?:理由|原因|类型))[::]?(?:\(必选\))?$"
+    r"^(?:登录后(?:您|你)?可以享受以下权益|选择你想要举报的内容|请选择举报(?:理由|原因|类型)|举报(?:原因|理由))"
+    r"[::]?(?:\(必(?:选|填)\))?[::]?$"
 )
 LINK_TITLE_MAX_CHARS = 40  # a line in a link list is a title: short, no sentence punctuation
 LINK_IN_LINE_MIN_CHARS = 8  # a list item holding a link this long is a linked teaser ("日期 标题", "来源· 标题 摘要")
@@ -126,7 +127,7 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("footer_disclaimer", r"copyright|allrightsreserved|©|版权所有"),
         ("footer_disclaimer", r"icp(?:备|证)|公网安备"),
         ("footer_disclaimer", r"^本文(?:链接|地址|网址|来源|通告引用|引用通告)"),
-        ("footer_disclaimer", r"^(?:责任)?编辑[::]"),
+        ("footer_disclaimer", r"^[【\[]?(?:责任)?编辑[::]"),
         ("footer_disclaimer", r"^(?:原文|文章)?(?:出处|来源)[::][^。]{0,30}$"),
         ("footer_disclaimer", r"未经.{0,12}(?:授权|许可|同意).{0,12}(?:不得|请勿|禁止|严禁)(?:转载|复制|使用)"),
         ("footer_disclaimer", r"(?:转载|摘编)目的在于传递更多信息"),
@@ -149,6 +150,12 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("chrome", r"^(?:点击右上角.{0,12}|朋友圈|请使用浏览器(?:的)?分享功能.{0,10}|阅读剩余全文.{0,4})$"),
         ("chrome", r"点击(?:免费)?咨询$"),
         ("chrome", r"^最新推荐文章于.{0,30}发布$"),
+        # video player controls and errors printed as text
+        (
+            "chrome",
+            r"^(?:倍速|\d(?:\.\d{1,2})?x|\d{1,2}:\d{2}|很抱歉,当前视频播放失败|错误代码[::]\S{1,20}|请详细阐明具体原因[::]?)$",
+        ),
+        ("chrome", r"^时长[::]\d{1,2}:\d{2}"),
         ("chrome", r"^被折叠的\d*条评论$"),
         # forum thread chrome: post tools, counters
         (

@@ -617,3 +617,27 @@ def test_breadcrumb_share_widget_and_numbered_tag_links():
     assert clean.text == NAVIGATION_AND_SHARING.splitlines()[6]
     assert removed_by(clean, "byline") == ["时间：2022-11-24 05:30:58编辑："]
     assert removed_by(clean, "link_farm") == NAVIGATION_AND_SHARING.splitlines()[-3:]
+
+
+# magic_html article/3e863fa9ac341618 (1905电影网) and 777ddd63e01e0fb1 (中国诗歌网); cn_content d8d4c4ec (搜狐).
+PLAYER_AND_REPORT_FORM = """\
+5月20日起，《蓝羽会客厅》推出特别节目《北京影人》，每晚22:00在电影频道播出。
+时长：01:45 来源：电影网
+倍速
+- 2.0X
+- 0.75X
+00:00
+很抱歉，当前视频播放失败
+错误代码：QVS.4100
+举报原因（必填）：
+侵权抄袭
+其他不良信息
+请详细阐明具体原因：
+【编辑:刘欢】 返回搜狐，查看更多"""
+
+
+def test_video_player_report_form_and_bracketed_editor_line():
+    clean = clean_text(PLAYER_AND_REPORT_FORM)
+    assert clean.text == PLAYER_AND_REPORT_FORM.splitlines()[0]
+    assert removed_by(clean, "footer_disclaimer") == ["【编辑:刘欢】 返回搜狐，查看更多"]
+    assert "侵权抄袭" in removed_by(clean, "chrome") and "错误代码：QVS.4100" in removed_by(clean, "chrome")
