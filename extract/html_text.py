@@ -458,7 +458,7 @@ def _is_thread(url: str | None, json_ld: list[dict]) -> bool:
     viewthread.php ...): there the replies are the content, not a comment section."""
     if any(_THREAD_TYPES.intersection(_types(o)) for o in json_ld):
         return True
-    return bool(url and _THREAD_URL.search(url))
+    return bool(url and url.startswith(("http://", "https://")) and _THREAD_URL.search(url))
 
 
 def _types(item: dict) -> set[str]:

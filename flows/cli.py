@@ -142,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="an HTML file, an http(s) URL, or - for standard input (default)")
     extract.add_argument("--json", action="store_true",
                          help="print JSON: text, title, date, tags, quality signals, comments and removed spans")
-    extract.add_argument("--url", metavar="URL", help="the page's address, for a FILE or stdin (helps metadata)")
+    extract.add_argument(
+        "--url", metavar="URL", help="the page's address, for a FILE or stdin (metadata; tells forum threads apart)"
+    )
     extract.add_argument("--proxy", metavar="URL", help="HTTP proxy for a URL source")
     extract.set_defaults(handler=run_extract)
     return parser

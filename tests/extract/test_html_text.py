@@ -155,6 +155,7 @@ def test_data_tables_in_an_article_stay_tables():
         ("https://www.marshallforum.com/threads/extending-pilot-light-lifespan.138154/", True),
         ("https://www.zhihu.com/question/58123456", True),
         ("http://site-c.test/wenda/157102.html", False),
+        ("file:///home/me/t/saved-page.html", False),
         ("https://news.sina.com.cn/c/2024-05-10/doc-inausehc2630922.shtml", False),
         (None, False),
     ],
