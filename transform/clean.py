@@ -283,8 +283,8 @@ def dom_comment_bodies(page: ExtractedPage) -> list[str]:
 
 def _remove_dom_comments(work: _Work) -> None:
     """Lines that are texts of DOM comment containers (names, dates, bodies): comment section.
-    Unless they are most of the page (a forum thread, a list of short reviews): with no article
-    beside them, the posts are the content."""
+    Not on a forum/Q&A thread, nor when they are most of the page (a list of short reviews):
+    there the posts are the content, so they stay in the text and are not listed as comments."""
     if work.page.is_thread:
         work.posts_are_content = True
         return
@@ -451,8 +451,11 @@ def _covered_by_links(cell: str, long_links: list[str]) -> bool:
 
 
 def _is_junk_cell(cell: str) -> bool:
+    """A table cell that would be removed as a line of its own (byline, footer, chrome)."""
     key = match_key(cell)
-    return _is_comment_chrome(key) or any(pattern.search(key) for _, pattern in LINE_RULES)
+    if _is_comment_chrome(key):
+        return True
+    return len(key) <= LINE_RULE_MAX_CHARS and any(pattern.search(key) for _, pattern in LINE_RULES)
 
 
 def _remove_link_rows(work: _Work) -> None:
