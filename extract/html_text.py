@@ -66,11 +66,11 @@ _THREAD_URL = re.compile(
     re.I,
 )
 _THREAD_TYPES = frozenset({"DiscussionForumPosting", "QAPage"})
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _LATIN = re.compile(r"[A-Za-z]")
-_LIST_BULLET = re.compile(r"^[-*•·]\s+")
+LIST_BULLET = re.compile(r"^[-*•·]\s+")  # the "- " trafilatura puts before list items
 _TITLE_SEPARATORS = re.compile(r"\s*(?:\s[-–—|_]\s|[|_]|\s-|-\s)\s*")
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)"
@@ -125,7 +125,8 @@ def squash(text: str) -> str:
     return _WHITESPACE.sub("", text)
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
+    """Whitespace runs collapsed to one space, ends stripped."""
     return _WHITESPACE.sub(" ", text).strip()
 
 
@@ -188,10 +189,12 @@ def _main_text(html: str, url: str | None, thread: bool) -> str:
     On a thread, a short result means the recall pass stopped at one post or a widget; the
     balanced pass (whose thread-forum rescue reaches the posts) is taken when it finds clearly more."""
     tree = _layout_tables_as_blocks(html)
-    text = _trafilatura_text(tree, url, DEFAULT_CONFIG, thread)
+    text = _trafilatura_text(tree, url, DEFAULT_CONFIG, thread) if tree is not None else ""
     if not text.strip() and _is_doubted_markup(html):
         tree = _layout_tables_as_blocks(f"<html><body>{html}</body></html>")
-        text = _trafilatura_text(tree, url, DEFAULT_CONFIG, thread)
+        text = _trafilatura_text(tree, url, DEFAULT_CONFIG, thread) if tree is not None else ""
+    if tree is None:
+        return text
     if "\n" not in text.strip() and len(text) >= FLAT_TEXT_MIN_CHARS:
         text = _trafilatura_text(tree, url, _SHORT_PAGE_CONFIG, thread) or text
     if thread and len(squash(text)) < SHORT_THREAD_CHARS:
@@ -236,14 +239,14 @@ def _is_layout_table(table: HtmlElement, min_chars: float) -> bool:
     return bool(cells) and max(cells) >= LAYOUT_CELL_MIN_CHARS and max(cells) >= LAYOUT_CELL_TABLE_SHARE * chars
 
 
-def _layout_tables_as_blocks(html: str) -> HtmlElement | str:
+def _layout_tables_as_blocks(html: str) -> HtmlElement | None:
     """The page's tree with layout tables turned into divs. trafilatura reads a layout table
     as one data table and prints the whole page (menus, ads, the article) as table rows; as
     blocks, its usual boilerplate scoring applies. A layout table holds a good share of the page,
-    or sits in one; data tables inside stay tables. The markup itself when lxml cannot load it."""
+    or sits in one; data tables inside stay tables. None when trafilatura's loader rejects the markup."""
     tree = load_html(html)
     if tree is None:
-        return html
+        return None
     page_share = LAYOUT_TABLE_PAGE_SHARE * _text_chars(tree)
     layout = []
     for table in tree.iter("table"):
@@ -257,7 +260,7 @@ def _layout_tables_as_blocks(html: str) -> HtmlElement | str:
 
 
 def _trafilatura_text(
-    tree: HtmlElement | str, url: str | None, config: ConfigParser, thread: bool, favor_recall: bool = True
+    tree: HtmlElement, url: str | None, config: ConfigParser, thread: bool, favor_recall: bool = True
 ) -> str:
     """trafilatura's text of the page (it copies the tree); on a thread its "comments", which
     are the replies, are appended: there they are the content."""
@@ -279,19 +282,19 @@ def _trafilatura_text(
 def _meta(tree: LexborHTMLParser, *keys: str) -> str | None:
     for key in keys:
         node = tree.css_first(f'meta[property="{key}"], meta[name="{key}"], meta[itemprop="{key}"]')
-        if node and (content := _tidy(node.attributes.get("content") or "")):
+        if node and (content := tidy(node.attributes.get("content") or "")):
             return content
     return None
 
 
 def _document_title(tree: LexborHTMLParser) -> str | None:
     node = tree.css_first("title")
-    return _tidy(node.text()) if node else None
+    return tidy(node.text()) if node else None
 
 
 def _article_h1(tree: LexborHTMLParser) -> LexborNode | None:
     """The h1 naming the article: the one the og:title/<title> agree with, else the first."""
-    h1s = [node for node in tree.css("h1") if _tidy(node.text())]
+    h1s = [node for node in tree.css("h1") if tidy(node.text())]
     hints = [squash(h) for h in (_meta(tree, "og:title"), _document_title(tree)) if h]
     for node in h1s:
         if any(hint.startswith(squash(node.text())) for hint in hints):
@@ -302,7 +305,7 @@ def _article_h1(tree: LexborHTMLParser) -> LexborNode | None:
 def _title(tree: LexborHTMLParser, h1: LexborNode | None) -> str | None:
     """h1 text, else og:title, else <title> without its site-name suffix."""
     if h1 is not None:
-        return _tidy(h1.text())
+        return tidy(h1.text())
     if og_title := _meta(tree, "og:title"):
         return og_title
     doc_title = _document_title(tree)
@@ -386,7 +389,7 @@ def _comment_texts(containers: list[LexborNode]) -> tuple[tuple[str, ...], froze
             fragments.add(text)
             if _has_own_text(node) and not (leaves and _contains(leaves[-1], node)):
                 leaves.append(node)
-                blocks.append(_tidy(node.text()))
+                blocks.append(tidy(node.text()))
     return tuple(blocks), frozenset(fragments)
 
 
@@ -416,7 +419,7 @@ def _byline_zone(tree: LexborHTMLParser, h1: LexborNode | None) -> str:
     else:
         return ""
     zone: list[str] = []
-    for line in filter(None, map(_tidy, lines)):
+    for line in filter(None, map(tidy, lines)):
         if len(line) >= BODY_LINE_CHARS or sum(map(len, zone)) > BYLINE_ZONE_CHARS:
             break
         zone.append(line)
@@ -507,7 +510,7 @@ def _prose_runs(lines: list[str], link_texts: frozenset[str]) -> list[int]:
 
 def _not_article_reason(title: str | None, text: str, link_texts: frozenset[str]) -> str | None:
     """Why the page is not an article (error page, listing of links/teasers, no prose), or None."""
-    lines = [squash(_LIST_BULLET.sub("", line)) for line in text.split("\n")]
+    lines = [squash(LIST_BULLET.sub("", line)) for line in text.split("\n")]
     lines = [line for line in lines if line]
     runs = _prose_runs(lines, link_texts)
     if title and _ERROR_PAGE.search(title) and sum(runs) < ERROR_PAGE_MAX_PROSE:
@@ -524,7 +527,7 @@ def _not_article_reason(title: str | None, text: str, link_texts: frozenset[str]
 def detect_language(text: str) -> str:
     """'zh' / 'zh-Hant' / 'ja' / 'ko' / 'en' / 'und' from character classes (cheap, no model)."""
     sample = text[:LANGUAGE_SAMPLE_CHARS]
-    han, kana = len(_HAN.findall(sample)), len(_KANA.findall(sample))
+    han, kana = len(HAN.findall(sample)), len(_KANA.findall(sample))
     hangul, latin = len(_HANGUL.findall(sample)), len(_LATIN.findall(sample))
     if hangul > han and hangul > latin / 4:
         return "ko"

@@ -41,7 +41,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extract.html_text import COMMENT_HEADINGS, ExtractedPage, squash, to_simplified
+from extract.html_text import COMMENT_HEADINGS, HAN, LIST_BULLET, ExtractedPage, squash, tidy, to_simplified
 
 _DATE = r"(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 _DATE_TIME = r"(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)\s*\d{1,2}:\d{2}(?::\d{2})?"
@@ -49,10 +49,7 @@ _SPACED_DATE = re.compile(_DATE)
 _BARE_DATE = re.compile(rf"^{_DATE}$")
 _SENTENCE_END = re.compile(r"[。!;…]|\.$")
 _DIGITS = re.compile(r"\d+")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_LIST_BULLET = re.compile(r"^[-*•·]\s+")  # the "- " trafilatura puts before list items
 _LIST_NUMBER = re.compile(r"^\d{1,2}[.、)]?\s+")  # "1 标题": a numbered list item before a link text
-_SPACES = re.compile(r"\s+")
 
 # --- comment sections -------------------------------------------------------------------------
 # Persona suffixes that fake commenters carry ("史高扬-法务助理"): legal-sounding titles.
@@ -210,7 +207,6 @@ class _Work:
     link_key: list[str]  # the raw line without bullet and whitespace: what DOM texts (link_texts) match
     verdict: list[str | None]
     comments: list[str] = field(default_factory=list)
-    posts_are_content: bool = False  # the DOM comment containers hold the page's content (a thread)
 
     def alive(self) -> list[int]:
         return [i for i, v in enumerate(self.verdict) if v is None]
@@ -237,11 +233,11 @@ def _start(page: ExtractedPage) -> _Work:
     """The page's non-empty lines and their matching views (one OpenCC call for the whole text)."""
     raw = [line.strip() for line in page.text.split("\n")]
     raw = [line for line in raw if line]
-    unbulleted = [_LIST_BULLET.sub("", line) for line in raw]
+    unbulleted = [LIST_BULLET.sub("", line) for line in raw]
     spaced = _fold("\n".join(unbulleted)).split("\n")
     if len(spaced) != len(raw):  # OpenCC never merges lines in practice; stay safe if it ever does
         spaced = [_fold(line) for line in unbulleted]
-    spaced = [_SPACES.sub(" ", line).strip() for line in spaced]
+    spaced = [tidy(line) for line in spaced]
     keys = [squash(line) for line in spaced]
     link_keys = [squash(_LIST_NUMBER.sub("", line)) for line in unbulleted]
     return _Work(page, raw, spaced, keys, link_keys, [None] * len(raw))
@@ -267,7 +263,7 @@ def _is_comment_chrome(key: str) -> bool:
 
 def _is_comment_body(block: str) -> bool:
     """A comment container's block that is what someone wrote, not a name, date or widget."""
-    spaced = _SPACES.sub(" ", _fold(block)).strip()
+    spaced = tidy(_fold(block))
     key = squash(spaced)
     if COMMENT_HEADINGS.match(key) or _is_comment_chrome(key) or _BARE_DATE.match(key):
         return False
@@ -276,7 +272,7 @@ def _is_comment_body(block: str) -> bool:
     return len(key) > COMMENT_NAME_MAX_CHARS or bool(_SENTENCE_END.search(key))
 
 
-def dom_comment_bodies(page: ExtractedPage) -> list[str]:
+def _dom_comment_bodies(page: ExtractedPage) -> list[str]:
     """The comment bodies among the texts of the page's DOM comment containers."""
     return [block for block in page.comment_blocks if _is_comment_body(block)]
 
@@ -286,15 +282,14 @@ def _remove_dom_comments(work: _Work) -> None:
     Not on a forum/Q&A thread, nor when they are most of the page (a list of short reviews):
     there the posts are the content, so they stay in the text and are not listed as comments."""
     if work.page.is_thread:
-        work.posts_are_content = True
         return
     fragments = work.page.comment_fragments
     alive = work.alive()
     hits = [i for i in alive if work.link_key[i] in fragments]
     comment_chars = sum(len(work.key[i]) for i in hits)
     if sum(len(work.key[i]) for i in alive) - comment_chars < THREAD_MAX_ARTICLE_SHARE * comment_chars:
-        work.posts_are_content = True
         return
+    work.comments.extend(_dom_comment_bodies(work.page))
     for i in hits:
         work.remove(i, "comment_section")
 
@@ -350,24 +345,26 @@ def _remove_persona_comments(work: _Work) -> None:
             k += 1
 
 
-def _remove_comment_chrome(work: _Work) -> None:
-    """Stray comment widgets (写下你的评论..., 还没有评论, 发布于…IP 属地) anywhere."""
-    for i in work.alive():
-        if _is_comment_chrome(work.key[i]):
-            work.remove(i, "comment_section")
+def _line_rule(key: str) -> str | None:
+    """The rule that removes a line on its own: stray comment widgets (写下你的评论..., 还没有评论,
+    发布于…IP 属地) anywhere, else LINE_RULES (bylines, footers, chrome) on lines short enough."""
+    if _is_comment_chrome(key):
+        return "comment_section"
+    if len(key) <= LINE_RULE_MAX_CHARS:
+        return next((rule for rule, pattern in LINE_RULES if pattern.search(key)), None)
+    return None
 
 
 def _remove_line_patterns(work: _Work) -> None:
-    """LINE_RULES (bylines, footers/disclaimers, navigation chrome) and the bare site name."""
+    """Lines removed on their own (``_line_rule``) and the bare site name."""
     site = match_key(work.page.site_name) if work.page.site_name else None
     for i in work.alive():
         key = work.key[i]
-        if key == site:
-            work.remove(i, "chrome")
-        elif len(key) <= LINE_RULE_MAX_CHARS:
-            rule = next((rule for rule, pattern in LINE_RULES if pattern.search(key)), None)
-            if rule:
-                work.remove(i, rule)
+        rule = _line_rule(key)
+        if key == site and rule != "comment_section":
+            rule = "chrome"
+        if rule:
+            work.remove(i, rule)
 
 
 def _is_link_item(work: _Work, i: int, long_links: list[str]) -> bool:
@@ -377,7 +374,7 @@ def _is_link_item(work: _Work, i: int, long_links: list[str]) -> bool:
         return True
     if len(key) <= LINK_TITLE_MAX_CHARS and not _SENTENCE_END.search(key):
         return True
-    return _LIST_BULLET.match(work.raw[i]) is not None and any(link in work.link_key[i] for link in long_links)
+    return LIST_BULLET.match(work.raw[i]) is not None and any(link in work.link_key[i] for link in long_links)
 
 
 def _remove_headed_lists(work: _Work, headings: re.Pattern[str], rule: str) -> None:
@@ -450,14 +447,6 @@ def _covered_by_links(cell: str, long_links: list[str]) -> bool:
     return sum(covered) >= LINK_CELL_COVERAGE * len(cell)
 
 
-def _is_junk_cell(cell: str) -> bool:
-    """A table cell that would be removed as a line of its own (byline, footer, chrome)."""
-    key = match_key(cell)
-    if _is_comment_chrome(key):
-        return True
-    return len(key) <= LINE_RULE_MAX_CHARS and any(pattern.search(key) for _, pattern in LINE_RULES)
-
-
 def _remove_link_rows(work: _Work) -> None:
     """Table rows of a layout table that hold only links (navigation, 今日推荐 strips) and
     chrome: every cell a link text, several links run together, a byline/footer, or one
@@ -475,7 +464,7 @@ def _remove_link_rows(work: _Work) -> None:
             not is_link and len(cell) <= LINK_ROW_LABEL_MAX_CHARS and not _SENTENCE_END.search(cell)
             for cell, is_link in zip(cells, linked)
         ]
-        junk = [_is_junk_cell(cell) for cell in cells]
+        junk = [_line_rule(match_key(cell)) is not None for cell in cells]
         if any(linked) and all(a or b or c for a, b, c in zip(linked, labels, junk)) and sum(labels) <= 1:
             work.remove(i, "link_farm")
         elif all(junk):
@@ -514,7 +503,7 @@ def _heading(key: str) -> _Heading | None:
     """The heading view of a line, None if it is not heading-like (short, unpunctuated, Chinese)."""
     if not OUTLINE_LINE_MIN_CHARS <= len(key) <= OUTLINE_LINE_MAX_CHARS or _SENTENCE_END.search(key):
         return None
-    if len(_HAN.findall(key)) < OUTLINE_LINE_MIN_HAN:
+    if len(HAN.findall(key)) < OUTLINE_LINE_MIN_HAN:
         return None
     return _Heading(key, tuple(_DIGITS.findall(key)), frozenset(key[i:i + 2] for i in range(len(key) - 1)))
 
@@ -609,7 +598,6 @@ RULES: tuple[Callable[[_Work], None], ...] = (
     _remove_dom_comments,
     _remove_comment_sections,
     _remove_persona_comments,
-    _remove_comment_chrome,
     _remove_line_patterns,
     _remove_link_farms,
     _remove_dialogs,
@@ -628,6 +616,5 @@ def clean_page(page: ExtractedPage) -> CleanText:
         rule(work)
     kept = [line for line, verdict in zip(work.raw, work.verdict) if verdict is None]
     removed = [Removed(v, line) for line, v in zip(work.raw, work.verdict) if v is not None]
-    dom_comments = [] if work.posts_are_content else dom_comment_bodies(page)
-    comments = list(dict.fromkeys([*dom_comments, *work.comments]))
+    comments = list(dict.fromkeys(work.comments))
     return CleanText("\n".join(kept), comments, removed)

@@ -3,14 +3,12 @@ on public benchmark pages of the types routed differently (layout tables, forum 
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 from dev_site import ARTICLES, GOLD, NOT_FOUND_PAGE, dev_html
+from public_pages import public_page
 
 from extract.html_text import ExtractedPage, detect_language, extract_page
 
@@ -112,15 +110,6 @@ def test_page_wrapped_in_a_text_element_is_extracted():
 
 
 # --- page types routed differently: public benchmark pages (tests/fixtures/extraction) ----------
-
-PUBLIC_PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction" / "pages.jsonl.gz"
-
-
-@cache
-def public_page(name: str) -> dict:
-    with gzip.open(PUBLIC_PAGES, "rt", encoding="utf-8") as lines:
-        return next(page for page in map(json.loads, lines) if page["name"] == name)
-
 
 def test_layout_table_page_gives_the_article_not_table_rows():
     """The whole 2005 blog page is one nested layout table: read as a data table, every menu

@@ -7,19 +7,16 @@ it fails when that rule is removed.
 
 from __future__ import annotations
 
-import gzip
-import json
-import re
-import unicodedata
-from collections import Counter
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
 import pytest
 from dev_site import ARTICLES, dev_html
+from public_pages import public_page
 
-from extract.html_text import ExtractedPage, extract_page, text_only_page
+from benchmarks.scoring import bigram_f1
+from extract.html_text import ExtractedPage, extract_page, squash, text_only_page
 from transform.clean import CleanText, clean_page
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -29,24 +26,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 def dev_page(url: str) -> tuple[ExtractedPage, CleanText]:
     page = extract_page(dev_html(url), url)
     return page, clean_page(page)
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def bigram_f1(predicted: str, reference: str) -> float:
-    """F1 over the bag of character bigrams after NFKC and removing whitespace."""
-    def bigrams(text: str) -> Counter[str]:
-        text = squash(unicodedata.normalize("NFKC", text))
-        return Counter(text[i:i + 2] for i in range(len(text) - 1))
-
-    pred, ref = bigrams(predicted), bigrams(reference)
-    overlap = sum((pred & ref).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(pred.values()), overlap / sum(ref.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def removed_by(clean: CleanText, rule: str) -> list[str]:
@@ -303,7 +282,7 @@ def test_dev_site_article(gold):
     page, clean = dev_page(gold["url"])
     assert page.is_article
     assert (page.title, page.published) == (gold["title"], gold["published"])
-    assert bigram_f1(clean.text, gold["main_text"]) >= 0.95
+    assert bigram_f1(clean.text, gold["main_text"])[2] >= 0.95
     text = squash(clean.text)
     assert [j for j in gold["junk_lines"] if squash(j) and squash(j) in text] == []
     assert all(text.count(squash(line)) == 1 for line in gold["must_appear_once"])
@@ -498,15 +477,6 @@ def test_repeated_short_lines_are_not_a_second_copy():
 
 
 # --- page types and chrome from the second round on the public benchmark ------------------------
-
-PUBLIC_PAGES = FIXTURES / "extraction" / "pages.jsonl.gz"
-
-
-@cache
-def public_page(name: str) -> dict:
-    with gzip.open(PUBLIC_PAGES, "rt", encoding="utf-8") as lines:
-        return next(page for page in map(json.loads, lines) if page["name"] == name)
-
 
 def test_rows_of_links_in_a_layout_table_are_a_link_farm():
     """cn_content 3832838a (雅虎 2005): ad rows '| · | 医疗关注--前列腺新发现 | · | … |' between
