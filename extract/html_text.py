@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from configparser import ConfigParser
 from copy import deepcopy
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 
 import opencc
@@ -394,10 +395,11 @@ def _comment_texts(containers: list[LexborNode]) -> tuple[tuple[str, ...], froze
 
 
 def _iso_date(match: re.Match[str]) -> str | None:
-    year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
-    if 1 <= month <= 12 and 1 <= day <= 31:
-        return f"{year:04d}-{month:02d}-{day:02d}"
-    return None
+    """'YYYY-MM-DD' of a date match, None for a day the calendar lacks (2023-02-30)."""
+    try:
+        return date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
+    except ValueError:
+        return None
 
 
 def _texts_after(node: LexborNode | None) -> Iterator[str]:

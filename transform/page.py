@@ -50,11 +50,6 @@ def document_id(url: str, content_sha256: str) -> str:
     return hashlib.sha256(f"{url}\n{content_sha256}".encode()).hexdigest()[:32]
 
 
-def _published(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def process_page(page: PageInput) -> PageResult:
@@ -77,7 +72,7 @@ def process_page(page: PageInput) -> PageResult:
         "url": page.url,
         "host": host_of(page.url),
         "title": extracted.title,
-        "published": _published(extracted.published),
+        "published": date.fromisoformat(extracted.published) if extracted.published else None,
         "text": cleaned.text,
         "language": extracted.language,
         "products": tags.products,

@@ -57,6 +57,12 @@ def test_date_falls_back_to_json_ld():
     assert extract_page(without_visible_date).published == "2025-05-10"
 
 
+def test_a_day_the_calendar_lacks_is_not_a_date():
+    """A byline typo (2023-02-30) gives no date, and the next date in the byline is used."""
+    html = "<html><body><h1>微粒贷逾期怎么办</h1><p>2023-02-30 来源：网络 2023-03-02</p><p>{}</p></body></html>"
+    assert extract_page(html.format("正文内容。" * 30)).published == "2023-03-02"
+
+
 def test_title_is_the_h1_not_the_document_title():
     page = dev_page("http://site-d.test/html/722568.htm")  # GBK page, charset only in <meta>
     assert page.title == "网贷催收短信威胁爆通讯录,借款人该怎么应对"
