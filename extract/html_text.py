@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from configparser import ConfigParser
 from copy import deepcopy
@@ -139,6 +140,11 @@ def _t2s() -> opencc.OpenCC:
 def to_simplified(text: str) -> str:
     """Simplified-script view of ``text`` so one lexicon serves traditional pages too."""
     return _t2s().convert(text)
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width forms to half-width) and simplified script: the view lexicons match."""
+    return to_simplified(unicodedata.normalize("NFKC", text))
 
 
 def text_only_page(text: str, title: str | None = None) -> ExtractedPage:

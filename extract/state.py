@@ -46,7 +46,6 @@ class Known:
     outcome: str | None
     doc_id: str | None
     warc: WarcRef | None
-    fetched_at: datetime | None
 
     def conditional_headers(self) -> dict[str, str]:
         headers = {}
@@ -115,15 +114,14 @@ class CrawlState:
 
     def known(self, url: str) -> Known | None:
         row = self._db.execute(
-            "select etag, last_modified, body_sha256, outcome, doc_id, warc_file, warc_offset, warc_record_id, "
-            "fetched_at from urls where url = ?",
+            "select etag, last_modified, body_sha256, outcome, doc_id, warc_file, warc_offset, warc_record_id "
+            "from urls where url = ?",
             (url,),
         ).fetchone()
         if row is None:
             return None
         warc = WarcRef(row[5], row[6], row[7]) if row[5] else None
-        fetched_at = datetime.fromisoformat(row[8]) if row[8] else None
-        return Known(row[0], row[1], row[2], row[3], row[4], warc, fetched_at)
+        return Known(row[0], row[1], row[2], row[3], row[4], warc)
 
     def commit_run(self, run_id: str, visits: list[Visit]) -> None:
         """Make a finished run the baseline for the next one, in one transaction."""
@@ -151,10 +149,6 @@ class RunJournal:
         self._state = state
         self.run_id = run_id
         self._resumed = state.journal(run_id)
-
-    @property
-    def resumed_count(self) -> int:
-        return len(self._resumed)
 
     def resumed(self, url: str) -> Visit | None:
         """The visit this run already finished for the URL before it was interrupted."""

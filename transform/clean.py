@@ -37,11 +37,10 @@ view of each line, so traditional pages and full-width punctuation match too.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extract.html_text import COMMENT_HEADINGS, HAN, LIST_BULLET, ExtractedPage, squash, tidy, to_simplified
+from extract.html_text import COMMENT_HEADINGS, HAN, LIST_BULLET, ExtractedPage, fold, squash, tidy
 
 _DATE = r"(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 _DATE_TIME = r"(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)\s*\d{1,2}:\d{2}(?::\d{2})?"
@@ -219,14 +218,9 @@ class _Work:
         self.comments.append(self.raw[i])
 
 
-def _fold(text: str) -> str:
-    """NFKC (full-width punctuation to half-width) and simplified script."""
-    return to_simplified(unicodedata.normalize("NFKC", text))
-
-
 def match_key(text: str) -> str:
     """The view lexicons are matched on: NFKC, simplified script, no whitespace."""
-    return squash(_fold(text))
+    return squash(fold(text))
 
 
 def _start(page: ExtractedPage) -> _Work:
@@ -234,9 +228,9 @@ def _start(page: ExtractedPage) -> _Work:
     raw = [line.strip() for line in page.text.split("\n")]
     raw = [line for line in raw if line]
     unbulleted = [LIST_BULLET.sub("", line) for line in raw]
-    spaced = _fold("\n".join(unbulleted)).split("\n")
+    spaced = fold("\n".join(unbulleted)).split("\n")
     if len(spaced) != len(raw):  # OpenCC never merges lines in practice; stay safe if it ever does
-        spaced = [_fold(line) for line in unbulleted]
+        spaced = [fold(line) for line in unbulleted]
     spaced = [tidy(line) for line in spaced]
     keys = [squash(line) for line in spaced]
     link_keys = [squash(_LIST_NUMBER.sub("", line)) for line in unbulleted]
@@ -263,7 +257,7 @@ def _is_comment_chrome(key: str) -> bool:
 
 def _is_comment_body(block: str) -> bool:
     """A comment container's block that is what someone wrote, not a name, date or widget."""
-    spaced = tidy(_fold(block))
+    spaced = tidy(fold(block))
     key = squash(spaced)
     if COMMENT_HEADINGS.match(key) or _is_comment_chrome(key) or _BARE_DATE.match(key):
         return False

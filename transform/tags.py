@@ -64,12 +64,11 @@ All four read the same NFKC + ``t2s`` text, so traditional pages give simplified
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-import opencc
+from extract.html_text import fold
 
 TITLE_FACTOR = 2
 _SENTENCE_END = re.compile(r"[。!?\n]+")
@@ -441,20 +440,9 @@ HOME_VISIT_RULES: tuple[Rule, ...] = (
 
 
 @cache
-def _t2s() -> opencc.OpenCC:
-    """The traditional->simplified converter, built once: loading its dictionaries is not free."""
-    return opencc.OpenCC("t2s")
-
-
-@cache
 def _regex(pattern: str) -> re.Pattern[str]:
     """Patterns stay readable strings in the tables; each is compiled once, on first use."""
     return re.compile(pattern)
-
-
-def _normalise(text: str) -> str:
-    """Fold full-width forms and traditional script so one simplified pattern fits all pages."""
-    return _t2s().convert(unicodedata.normalize("NFKC", text))
 
 
 def _sentences(text: str, title: str | None) -> list[tuple[str, int]]:
@@ -503,7 +491,7 @@ def _assigned(rules: tuple[Rule, ...], sentences: list[tuple[str, int]]) -> dict
 
 def tag_document(text: str, title: str | None = None) -> Tags:
     """Labels per facet that the text and title support, with the cues behind each."""
-    text, title = _normalise(text), (_normalise(title) if title else None)
+    text, title = fold(text), (fold(title) if title else None)
     sentences = _sentences(text, title)
     assigned = {facet: _assigned(rules, sentences) for facet, rules in FACETS.items()}
     whole = f"{title}\n{text}" if title else text

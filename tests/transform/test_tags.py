@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import opencc
 import pytest
+from dev_site import ARTICLES as DEV_ARTICLES
 
 from transform.tags import FACETS, LAW_ALIASES, LENDER_ALIASES, Tags, chinese_number, tag_document
 
-GOLD = Path(__file__).parents[1] / "fixtures" / "dev_site" / "gold.jsonl"
-ARTICLES = {
-    page["url"]: page
-    for page in map(json.loads, GOLD.read_text(encoding="utf-8").splitlines())
-    if page["kind"] == "article"
-}
+ARTICLES = {page["url"]: page for page in DEV_ARTICLES}
 VOCABULARY = {facet: {rule.label for rule in rules} for facet, rules in FACETS.items()}
 MIN_F1 = 0.95
 SEEDS = Path(__file__).parents[1] / "fixtures" / "seeds"
