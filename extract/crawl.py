@@ -20,7 +20,7 @@ from extract.links import page_links, sitemap_urls
 from extract.robots import RobotsRules, robots_from_response
 from extract.ssrf import refusal_reason
 from extract.state import Known, RunJournal
-from extract.urls import canonical_url, host_of, origin_of
+from extract.urls import canonical_url, host_of, origin_of, redirect_target
 from extract.visits import Visit, classify_response
 
 
@@ -239,13 +239,11 @@ class Crawler:
         outcome, reason = classify_response(request.url, fetched.status, fetched.content_type)
         target = None
         if outcome == "redirect":
-            location = fetched.header("location")
-            target = canonical_url(location, request.url) if location and location.strip() else None
+            target = redirect_target(fetched.header("location"), request.url)
             if target is None:
                 return Visit(request.url, "fetch_error", "redirect without a usable Location", warc=ref, **base)
             if request.redirects >= self.config.max_redirects:
-                return Visit(request.url, "fetch_error", f"redirect chain longer than {self.config.max_redirects}",
-                             redirect_to=target, warc=ref, **base)
+                return Visit(request.url, "fetch_error", self._chain_too_long, redirect_to=target, warc=ref, **base)
             reason = f"{reason} → {target}"
         elif request.is_sitemap and outcome in ("fetched", "non_html"):
             outcome, reason = "sitemap", None
@@ -286,12 +284,7 @@ class Crawler:
         async with lock:
             if origin in self._robots:
                 return robots_url, self._robots[origin]
-            self._seen.add(robots_url)
-            if self.journal is not None and (done := self.journal.resumed(robots_url)):
-                self._record(done)
-                rules = robots_from_response(done.status, self._archived_body(done.warc))
-            else:
-                rules = await self._fetch_robots(robots_url)
+            rules = await self._fetch_robots(robots_url)
             self._robots[origin] = rules
         delay = rules.crawl_delay(self.config.fetch.user_agent)
         if delay is not None:
@@ -304,28 +297,57 @@ class Crawler:
         return robots_url, rules
 
     async def _fetch_robots(self, robots_url: str) -> RobotsRules:
-        url = robots_url
-        for _ in range(self.config.max_redirects + 1):
-            fetched = await self._fetch(url, host_of(url), always_read=True)
-            if fetched is None:
-                return RobotsRules("missing")
-            base = dict(attempts=fetched.attempts, fetched_at=fetched.fetched_at, status=fetched.status,
-                        content_type=fetched.content_type)
-            if fetched.error or fetched.status is None:
-                self._record(Visit(url, "fetch_error", f"{fetched.error}: {fetched.error_detail}", **base))
-                return robots_from_response(None, b"")
-            ref = await self._archive(fetched)
-            location = fetched.header("location") if 300 <= fetched.status < 400 else None
-            target = canonical_url(location, url) if location else None
-            if target is None or target in self._seen or await self._refused(host_of(target)):
-                rules = robots_from_response(fetched.status, fetched.body)
-                self._record(Visit(url, "robots_txt", f"HTTP {fetched.status}: {rules.status}", warc=ref, **base))
+        """Follow robots.txt hop by hop, each hop one Visit, and return the rules where the chain ends.
+
+        A hop journaled before an interruption is replayed instead of fetched, every hop and not just
+        the first, so a resumed run reads the same rules as an uninterrupted one.
+        """
+        url, hops = robots_url, 0
+        while True:
+            self._seen.add(url)
+            done = self.journal.resumed(url) if self.journal is not None else None
+            if done is not None and done.outcome != "skipped":  # a skipped hop has no rules to replay
+                visit, rules = done, self._replayed_rules(done)
+            else:
+                visit, rules = await self._robots_hop(url, hops)
+            self._record(visit)
+            if rules is not None:
                 return rules
-            self._seen.add(target)
-            self._record(Visit(url, "redirect", f"HTTP {fetched.status} → {target}", redirect_to=target,
-                               warc=ref, **base))
-            url = target
-        return RobotsRules("missing")
+            url, hops = visit.redirect_to, hops + 1
+
+    async def _robots_hop(self, url: str, hops: int) -> tuple[Visit, RobotsRules | None]:
+        """Fetch one robots.txt hop: its Visit, and the rules it ends with (None if the chain goes on)."""
+        fetched = await self._fetch(url, host_of(url), always_read=True)
+        if fetched is None:  # no request is left this run: its pages end skipped, not disallowed
+            return Visit(url, "skipped", f"max_pages={self.config.max_pages} reached"), RobotsRules("missing")
+        base = dict(attempts=fetched.attempts, fetched_at=fetched.fetched_at, status=fetched.status,
+                    content_type=fetched.content_type)
+        if fetched.error or fetched.status is None:
+            visit = Visit(url, "fetch_error", f"{fetched.error}: {fetched.error_detail}", **base)
+            return visit, robots_from_response(None, b"")
+        ref = await self._archive(fetched)
+        target = redirect_target(fetched.header("location"), url) if 300 <= fetched.status < 400 else None
+        if target is None or target in self._seen or await self._refused(host_of(target)):
+            rules = robots_from_response(fetched.status, fetched.body)
+            return Visit(url, "robots_txt", f"HTTP {fetched.status}: {rules.status}", warc=ref, **base), rules
+        if hops >= self.config.max_redirects:  # RFC 9309: robots.txt then counts as unavailable
+            visit = Visit(url, "fetch_error", self._chain_too_long, redirect_to=target, warc=ref, **base)
+            return visit, RobotsRules("missing")
+        return Visit(url, "redirect", f"HTTP {fetched.status} → {target}", redirect_to=target, warc=ref, **base), None
+
+    def _replayed_rules(self, visit: Visit) -> RobotsRules | None:
+        """The rules a journaled robots.txt hop gave when _robots_hop fetched it."""
+        if visit.outcome == "redirect":
+            return None
+        if visit.outcome == "robots_txt":
+            return robots_from_response(visit.status, self._archived_body(visit.warc))
+        if visit.redirect_to is None:  # a failed request
+            return robots_from_response(None, b"")
+        return RobotsRules("missing")  # a chain too long
+
+    @property
+    def _chain_too_long(self) -> str:
+        return f"redirect chain longer than {self.config.max_redirects}"
 
     async def _refused(self, host: str) -> str | None:
         """Why a host is off limits (SSRF guard); seeds' hosts never are."""

@@ -26,6 +26,14 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
+def redirect_target(location: str | None, base_url: str) -> str | None:
+    """The canonical URL a Location header points to, or None if there is none to follow.
+
+    A blank Location counts as none: resolved against the base it would point back at the page itself.
+    """
+    return canonical_url(location, base_url) if location and location.strip() else None
+
+
 def host_of(url: str) -> str:
     """The lower-case host name of a URL ('' if it has none)."""
     return (urlsplit(url).hostname or "").lower()

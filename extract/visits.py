@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from extract.archive import WarcRef, iter_responses
-from extract.urls import canonical_url, host_of
+from extract.urls import host_of, redirect_target
 
 # outcome -> what it means (documented in the README's pages table)
 OUTCOMES = {
@@ -119,8 +119,7 @@ def visits_from_warcs(paths: list[str | Path]) -> list[Visit]:
     latest: dict[str, int] = {}
     for response in iter_responses(paths):
         outcome, reason = classify_response(response.url, response.status, response.header("content-type"))
-        location = response.header("location") if outcome == "redirect" else None
-        redirect_to = canonical_url(location, response.url) if location else None
+        redirect_to = redirect_target(response.header("location"), response.url) if outcome == "redirect" else None
         if redirect_to:
             reason = f"{reason} → {redirect_to}"
         if response.url in latest:

@@ -13,13 +13,14 @@ import asyncio
 import gzip
 import io
 import socket
+import sqlite3
 import struct
 import threading
 import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +33,7 @@ from http_server import Reply, ScriptedServer
 from extract.archive import WarcArchive, iter_responses
 from extract.crawl import CrawlConfig, Crawler
 from extract.fetch import FetchConfig
+from extract.state import CrawlState, RunJournal
 from extract.visits import Visit
 
 LIMIT = 1024 * 1024  # max_bytes: above the huge robots.txt, far below what the bomb inflates to
@@ -384,12 +386,43 @@ def test_gzip_bomb_is_stopped_with_bounded_memory(tmp_path):
 # --- faults that once lost or misjudged a URL, each a minimal crawl --------------------------
 
 
-def crawl_scripted(routes: dict[str, list[Reply]], paths: list[str], tmp_path: Path) -> tuple[list[Visit], list[str]]:
+def crawl_scripted(
+    routes: dict[str, list[Reply]], paths: list[str], tmp_path: Path, **config
+) -> tuple[list[Visit], list[str]]:
     """Crawl seeds on a ScriptedServer (5 s at most); returns the visits and the paths requested."""
     with ScriptedServer(routes) as server, WarcArchive(tmp_path, "bug") as archive:
-        crawler = Crawler([server.url + path for path in paths], CrawlConfig(FETCH), archive)
+        crawler = Crawler([server.url + path for path in paths], CrawlConfig(FETCH, **config), archive)
         asyncio.run(asyncio.wait_for(crawler.run(), 5))
         return crawler.visits, [path for path, _ in server.hits]
+
+
+def crawl_killed_and_resumed(
+    routes: dict[str, list[Reply]], paths: list[str], killed_before: str, tmp_path: Path, **config
+) -> tuple[list[Visit], list[Visit], list[str]]:
+    """Crawl with a journal as if killed before ``killed_before``'s visit was journaled, then resume the run.
+
+    Returns the first run's visits, the resumed run's visits and the paths the resumed run requested.
+    """
+    state = CrawlState(tmp_path / "state.sqlite")
+    with ScriptedServer(routes) as server, WarcArchive(tmp_path, "resume") as archive:
+
+        def run() -> list[Visit]:
+            run_id, _ = state.start_run("the same command")
+            crawler = Crawler([server.url + path for path in paths], CrawlConfig(FETCH, **config), archive,
+                              journal=RunJournal(state, run_id))
+            asyncio.run(asyncio.wait_for(crawler.run(), 5))
+            return crawler.visits
+
+        first = run()
+        with closing(sqlite3.connect(tmp_path / "state.sqlite")) as db, db:
+            db.execute("delete from journal where url = ?", (server.url + killed_before,))
+        requested_before = len(server.hits)
+        return first, run(), [path for path, _ in server.hits[requested_before:]]
+
+
+def ledger(visits: list[Visit]) -> dict[str, tuple[str, str | None]]:
+    """Path -> (outcome, reason) of each visit."""
+    return {urlsplit(visit.url).path: (visit.outcome, visit.reason) for visit in visits}
 
 
 def test_a_non_text_charset_label_still_ends_as_a_visit(tmp_path):
@@ -407,6 +440,42 @@ def test_a_redirected_robots_txt_is_obeyed(tmp_path):
     assert "/secret" not in requested
     outcomes = {visit.url.rsplit("/", 1)[1]: visit.outcome for visit in visits}
     assert outcomes == {"robots.txt": "redirect", "real-robots.txt": "robots_txt", "secret": "robots_disallowed"}
+
+
+REDIRECTED_ROBOTS = {
+    "/robots.txt": [Reply(301, b"", {"Location": "/real-robots.txt"})],
+    "/real-robots.txt": [Reply(200, b"User-agent: *\nDisallow: /secret\n", {"Content-Type": "text/plain"})],
+    "/secret": [Reply(200, b"<p>secret</p>", {"Content-Type": HTML})],
+}
+
+
+def test_a_resumed_run_follows_a_redirected_robots_txt_as_the_first_did(tmp_path):
+    first, resumed, requested = crawl_killed_and_resumed(REDIRECTED_ROBOTS, ["/secret"], "/secret", tmp_path)
+    assert requested == []
+    assert ledger(resumed) == ledger(first)
+    assert ledger(resumed)["/secret"] == ("robots_disallowed", "disallowed by robots.txt")
+
+
+def test_a_robots_txt_hop_skipped_at_max_pages_is_recorded_and_read_on_resume(tmp_path):
+    """A skipped robots.txt has no rules to replay: the resumed run, with a new budget, must read it."""
+    first, resumed, requested = crawl_killed_and_resumed(REDIRECTED_ROBOTS, ["/secret"], "/secret", tmp_path,
+                                                         max_pages=1)
+    assert ledger(first)["/real-robots.txt"] == ("skipped", "max_pages=1 reached")
+    assert requested == ["/real-robots.txt"]
+    assert {path: outcome for path, (outcome, _) in ledger(resumed).items()} == {
+        "/robots.txt": "redirect", "/real-robots.txt": "robots_txt", "/secret": "robots_disallowed"}
+
+
+def test_an_over_long_robots_txt_redirect_chain_ends_as_a_fetch_error(tmp_path):
+    hops = {f"/robots/{hop}": [Reply(301, b"", {"Location": f"/robots/{hop + 1}"})] for hop in range(1, 7)}
+    routes = {"/robots.txt": [Reply(301, b"", {"Location": "/robots/1"})], **hops,
+              "/page": [Reply(200, b"<p>page</p>", {"Content-Type": HTML})]}
+    visits, requested = crawl_scripted(routes, ["/page"], tmp_path)
+    outcomes = {path: outcome for path, (outcome, _) in ledger(visits).items()}
+    assert outcomes == {"/robots.txt": "redirect", **{f"/robots/{hop}": "redirect" for hop in range(1, 5)},
+                        "/robots/5": "fetch_error", "/page": "fetched"}
+    assert ledger(visits)["/robots/5"][1] == "redirect chain longer than 5"
+    assert "/robots/6" not in requested
 
 
 def test_robots_txt_is_read_per_origin(tmp_path):

@@ -1,6 +1,6 @@
 import pytest
 
-from extract.urls import canonical_url, host_of
+from extract.urls import canonical_url, host_of, redirect_target
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,12 @@ def test_unfollowable_urls_are_none(raw):
 
 def test_host_of():
     assert host_of("http://Site-B.test/x") == "site-b.test"
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [("/b#top", "http://site-a.test/b"), ("HTTPS://Site-B.test", "https://site-b.test/"),
+     (None, None), ("", None), ("  ", None), ("mailto:a@b.c", None)],
+)
+def test_redirect_target(location, expected):
+    assert redirect_target(location, "http://site-a.test/a") == expected
