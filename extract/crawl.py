@@ -187,7 +187,7 @@ class Crawler:
         self.scope.add(host)
         if self.journal is not None and (done := self.journal.resumed(request.url)):
             earlier = self.journal.previous(request.url) if done.outcome == "unchanged" else None
-            self._discover(request, done, self._archived_body(done.warc), earlier.outcome if earlier else None)
+            await self._discover(request, done, done.warc, earlier.outcome if earlier else None)
             self._record(done)
             return
         robots_url, rules = await self._rules_for(request.url)
@@ -233,7 +233,8 @@ class Crawler:
         ):
             visit = Visit(request.url, "unchanged", f"HTTP {fetched.status}; last run: {known.outcome}",
                           warc=known.warc, doc_id=known.doc_id, **base)
-            self._discover(request, visit, self._archived_body(known.warc), known.outcome)
+            # a 200 brings the same body as the one archived: read the archive only after a 304
+            await self._discover(request, visit, fetched.body if fetched.status == 200 else known.warc, known.outcome)
             return visit
         ref = await self._archive(fetched)
         outcome, reason = classify_response(request.url, fetched.status, fetched.content_type)
@@ -250,20 +251,31 @@ class Crawler:
         visit = Visit(request.url, outcome, reason, warc=ref, etag=fetched.header("etag"),
                       last_modified=fetched.header("last-modified"), body_sha256=body_sha256,
                       redirect_to=target, **base)
-        self._discover(request, visit, fetched.body)
+        await self._discover(request, visit, fetched.body)
         return visit
 
-    def _discover(self, request: _Request, visit: Visit, body: bytes, outcome: str | None = None) -> None:
-        """Queue what a settled URL leads to: a redirect target, sitemap entries or page links."""
+    async def _discover(
+        self, request: _Request, visit: Visit, body: bytes | WarcRef | None, outcome: str | None = None
+    ) -> None:
+        """Queue what a settled URL leads to: a redirect target, sitemap entries or page links.
+
+        ``body`` is the response body, or where it was archived (None: nowhere), read back only
+        when the outcome has links to look for.
+        """
         outcome = outcome or visit.outcome
         if outcome == "redirect" and visit.redirect_to:
             self._enqueue(_Request(visit.redirect_to, referrer=request.url, redirects=request.redirects + 1,
                                    is_sitemap=request.is_sitemap, from_seed=request.from_seed))
-        elif outcome == "sitemap":
+            return
+        if outcome not in ("sitemap", "fetched", "document", "not_article"):
+            return
+        if not isinstance(body, bytes):  # off the event loop: a record can be megabytes to decompress
+            body = await asyncio.to_thread(self._archived_body, body)
+        if outcome == "sitemap":
             urls, is_index = sitemap_urls(body, request.url)
             for loc in urls:
                 self._enqueue(_Request(loc, referrer=request.url, is_sitemap=is_index))
-        elif outcome in ("fetched", "document", "not_article") and body:
+        elif body:
             html = decode_html(body, visit.content_type).text
             for link in page_links(html, request.url):
                 self._enqueue(_Request(link, referrer=request.url))
