@@ -19,20 +19,19 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from configparser import ConfigParser
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 
-import opencc
 import trafilatura
 from lxml.html import HtmlElement
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.utils import load_html
+
+from extract.script import to_simplified
 
 # Class/id fragments of comment containers: the usual English ones plus pinyin (pinglun) and the
 # cmt abbreviation. Short ones must be whole tokens.
@@ -130,21 +129,6 @@ def squash(text: str) -> str:
 def tidy(text: str) -> str:
     """Whitespace runs collapsed to one space, ends stripped."""
     return _WHITESPACE.sub(" ", text).strip()
-
-
-@cache
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Simplified-script view of ``text`` so one lexicon serves traditional pages too."""
-    return _t2s().convert(text)
-
-
-def fold(text: str) -> str:
-    """NFKC (full-width forms to half-width) and simplified script: the view lexicons match."""
-    return to_simplified(unicodedata.normalize("NFKC", text))
 
 
 def text_only_page(text: str, title: str | None = None) -> ExtractedPage:

@@ -68,7 +68,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from extract.html_text import fold
+from extract.script import fold
 
 TITLE_FACTOR = 2
 _SENTENCE_END = re.compile(r"[。!?\n]+")
