@@ -27,23 +27,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.dedup_generate import generate  # noqa: E402
+from benchmarks.dedup_scale import datasketch_minhash  # noqa: E402
 from benchmarks.scoring import prf, same_cluster_pairs  # noqa: E402
 from transform.dedup import DedupDoc, cluster_documents, connected_components  # noqa: E402
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "dev_site" / "gold.jsonl"
 
 
-def datasketch_clusters(texts: dict[str, str], n: int = 5, num_perm: int = 128, threshold: float = 0.8) -> dict[str, str]:
+def datasketch_clusters(
+    texts: dict[str, str], n: int = 5, num_perm: int = 128, threshold: float = 0.8
+) -> dict[str, str]:
     """datasketch defaults: MinHashLSH over char n-grams of the raw text; components of its answers."""
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     ids = list(texts)
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     signatures = []
     for doc_id in ids:
-        text = texts[doc_id]
-        minhash = MinHash(num_perm=num_perm)
-        minhash.update_batch([text[i : i + n].encode() for i in range(max(len(text) - n + 1, 1))])
+        minhash = datasketch_minhash(texts[doc_id], n, num_perm)
         lsh.insert(doc_id, minhash)
         signatures.append(minhash)
     position = {doc_id: i for i, doc_id in enumerate(ids)}
@@ -55,7 +56,10 @@ def datasketch_clusters(texts: dict[str, str], n: int = 5, num_perm: int = 128, 
 def dev_set() -> tuple[list[DedupDoc], dict[str, str]]:
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
     articles = [r for r in rows if r["kind"] == "article"]
-    docs = [DedupDoc(hashlib.sha256(r["url"].encode()).hexdigest()[:32], r["main_text"], r["url"], r["published"]) for r in articles]
+    docs = [
+        DedupDoc(hashlib.sha256(r["url"].encode()).hexdigest()[:32], r["main_text"], r["url"], r["published"])
+        for r in articles
+    ]
     return docs, {d.doc_id: r["dup_cluster"] for d, r in zip(docs, articles)}
 
 
@@ -94,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     dev_docs, dev_gold = dev_set()
     gen_docs, gen_gold, kinds = generated_set(args.docs, args.seed)
     print(f"{'set':<22} {'system':<12} {'P':>6} {'R':>6} {'F1':>6}")
-    for name, docs, gold in (("dev site", dev_docs, dev_gold), (f"generated {args.docs} s{args.seed}", gen_docs, gen_gold)):
+    sets = (("dev site", dev_docs, dev_gold), (f"generated {args.docs} s{args.seed}", gen_docs, gen_gold))
+    for name, docs, gold in sets:
         result = score(docs, gold)
         for system in ("cuishou", "datasketch"):
             p, r, f = result[system]

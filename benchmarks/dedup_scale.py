@@ -80,15 +80,23 @@ def run_cuishou(source: str) -> None:
     print(json.dumps(stats))
 
 
+def datasketch_minhash(text: str, n: int = 5, num_perm: int = 128):
+    """The datasketch baseline's MinHash of one text: its char n-grams, raw text (also dedup_quality's)."""
+    from datasketch import MinHash  # here, so this module stays light for the cuishou subprocess
+
+    minhash = MinHash(num_perm=num_perm)
+    minhash.update_batch([text[i : i + n].encode() for i in range(max(len(text) - n + 1, 1))])
+    return minhash
+
+
 def run_datasketch(source: str) -> None:
     import pyarrow.parquet as pq
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     lsh, signatures = MinHashLSH(threshold=0.8, num_perm=128), []
     for batch in pq.ParquetFile(source).iter_batches(batch_size=10_000, columns=["doc_id", "text"]):
         for doc_id, text in zip(batch.column("doc_id").to_pylist(), batch.column("text").to_pylist()):
-            minhash = MinHash(num_perm=128)
-            minhash.update_batch([text[i : i + 5].encode() for i in range(max(len(text) - 4, 1))])
+            minhash = datasketch_minhash(text)
             lsh.insert(doc_id, minhash)
             signatures.append(minhash)
     pairs = sum(len(lsh.query(m)) - 1 for m in signatures)
@@ -125,15 +133,18 @@ def main(argv: list[str] | None = None) -> int:
         for system in args.systems:
             if system == "datasketch" and size >= 1_000_000 and not args.datasketch_1m:
                 continue
-            runs = [measure([sys.executable, __file__, "--run", system, "--input", str(source)]) for _ in range(args.repeat)]
+            command = [sys.executable, __file__, "--run", system, "--input", str(source)]
+            runs = [measure(command) for _ in range(args.repeat)]
             wall, cpu, peak = (statistics.median(r[i] for r in runs) for i in range(3))
             rates[system][size] = size / wall
-            print(f"{size:>9} {system:<11} {wall:8.1f} {size / wall:8.0f} {cpu:8.1f} {peak:8.0f}  {runs[-1][3].strip()}", flush=True)
+            detail = runs[-1][3].strip()
+            print(f"{size:>9} {system:<11} {wall:8.1f} {size / wall:8.0f} {cpu:8.1f} {peak:8.0f}  {detail}", flush=True)
     for size in args.sizes:
         ours, theirs = rates["cuishou"].get(size), rates["datasketch"].get(size)
         if theirs is None and rates["datasketch"]:
-            theirs = rates["datasketch"][max(rates["datasketch"])]
-            print(f"{size:>9} datasketch extrapolated linearly from {max(rates['datasketch'])} docs: {size / theirs:8.0f} s")
+            largest = max(rates["datasketch"])
+            theirs = rates["datasketch"][largest]
+            print(f"{size:>9} datasketch extrapolated linearly from {largest} docs: {size / theirs:8.0f} s")
         if ours and theirs:
             print(f"{size:>9} throughput cuishou/datasketch: {ours / theirs:5.1f}x")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -12,6 +13,11 @@ ROUTES = SITE["hosts"]
 NOT_FOUND_PAGE = SITE["not_found_page"]
 GOLD = [json.loads(line) for line in (DEV_SITE / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
 ARTICLES = [g for g in GOLD if g["kind"] == "article"]
+
+
+def doc_id(url: str, length: int = 32) -> str:
+    """The doc_id the dedup tests give a page: the first `length` hex digits of sha256(url)."""
+    return hashlib.sha256(url.encode()).hexdigest()[:length]
 
 
 def route(url: str) -> dict:

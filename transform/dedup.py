@@ -7,9 +7,9 @@ its original's cluster while different articles on the same topic (hard negative
 Pipeline, one function per step, shared by ``cluster_documents`` (in memory), ``dedup_table``
 (any Parquet, 2 processes), ``dedup_index`` (persisted, incremental) and ``dedup_dask``:
 
-0. ``normalize`` (= ``normalize_for_dedup``: NFKC, t2s, letters/digits only, lower case, 3x
-   faster on full-width punctuation); identical normalised texts (equal 64-bit ``text_hash``)
-   are exact duplicates and short-circuit: only the smallest doc_id of them goes through 3-5.
+0. ``normalize_for_dedup`` (``transform.normalize``: NFKC, t2s, letters/digits only, lower
+   case); identical normalised texts (equal 64-bit ``text_hash``) are exact duplicates and
+   short-circuit: only the smallest doc_id of them goes through 3-5.
 1. ``shingles``: character n-grams, hashed to 64 bits (polynomial over code points + splitmix64).
 2. ``minhash_signatures``: 32-bit permutations ``a*x + b mod 2**32`` over all shingles of a chunk
    of texts at once (a (perms, shingles) matrix, then ``minimum.reduceat``); ``sketch_texts``
@@ -18,7 +18,8 @@ Pipeline, one function per step, shared by ``cluster_documents`` (in memory), ``
 4. ``candidate_pairs``: documents sharing a band key, each with its next 16 bucket members in
    doc_id order; ``plausible_pairs`` drops those whose full-signature Jaccard estimate is far
    below what the rule can accept. ``plausible_candidates`` does both one band at a time, so
-   the chance collisions (most of them) are never all in memory at once.
+   the chance collisions (most of them) are never all in memory at once; ``plausible_lsh_pairs``
+   runs it on one row per exact group.
 5. ``verified_edges``: exact Jaccard and containment |A∩B|/min(|A|,|B|) on shingle sets, judged by
    ``NearDuplicateRule`` (containment lets a truncated or extended copy join its original);
    texts are fetched through a callback, so callers can re-read them from Parquet.
@@ -95,10 +96,6 @@ SEED = 20250601
 _U64 = np.uint64
 _POLY_BASE = _U64(0x9E3779B97F4A7C15)  # odd 64-bit constant: n-gram code points -> one integer
 _ESTIMATE_MARGIN = 0.1  # ~3 std of a 192-permutation Jaccard estimate near J = 0.2
-# NFKC folds full-width forms (U+FF01-FF5E) to ASCII one by one. Replacing the common full-width
-# punctuation first gives NFKC the same result but lets it take its fast path: 340 -> 100 us per
-# generated 1.3k-char doc (str.translate with a table would cost ~100 us by itself).
-_FULLWIDTH_PUNCTUATION = [(c, chr(ord(c) - 0xFEE0)) for c in "，：；！？（）％．"]
 _CHUNK_CHARS = 8192  # chars per MinHash step: 192 perms x 8192 x 4 B = 6 MB of permuted hashes
 _PAIR_BLOCK = 4096  # candidate pairs estimated at once: bounds the gathered signature rows to ~6 MB
 
@@ -122,13 +119,6 @@ class ClusterAssignment:
     cluster_size: int
     similarity: float  # best verified Jaccard to another member (1.0 exact copy, 0.0 singleton)
     containment: float = 0.0  # best verified |A∩B| / min(|A|,|B|) to another member
-
-
-def normalize(text: str) -> str:
-    """``normalize_for_dedup(text)``, computed faster (same result: see _FULLWIDTH_PUNCTUATION)."""
-    for full_width, ascii_form in _FULLWIDTH_PUNCTUATION:
-        text = text.replace(full_width, ascii_form)
-    return normalize_for_dedup(text)
 
 
 # --- (1) shingles ------------------------------------------------------------------------------
@@ -269,8 +259,12 @@ class Sketches:
     def concat(cls, parts: Sequence[Sketches]) -> Sketches:
         return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in cls.__dataclass_fields__))
 
-    def take(self, rows: np.ndarray) -> Sketches:
-        return Sketches(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
+    def take(self, rows: np.ndarray, *, signatures: bool = True) -> Sketches:
+        """These rows; ``signatures=False`` leaves the big matrix out (0 columns) for callers that
+        gather only the signature rows they need (``plausible_lsh_pairs`` with ``rank``)."""
+        matrix = self.signatures[rows] if signatures else np.empty((len(rows), 0), self.signatures.dtype)
+        columns = (self.text_hash, self.has_shingles, self.is_empty, self.shingle_count)
+        return Sketches(*(column[rows] for column in columns), matrix)
 
 
 def text_hash(normalized: str) -> int:
@@ -417,11 +411,6 @@ class NearDuplicateRule:
             return True
         return containment >= self.containment_threshold and size_ratio >= self.min_size_ratio
 
-    @property
-    def min_jaccard(self) -> float:
-        """Lowest Jaccard an accepted pair can have (containment c at size ratio r: cr/(1+r-cr))."""
-        return float(self.min_jaccard_at(np.array([self.min_size_ratio]))[0])
-
     def min_jaccard_at(self, size_ratio: np.ndarray) -> np.ndarray:
         """Lowest Jaccard an accepted pair of this size ratio (smaller/larger set) can have.
 
@@ -522,11 +511,6 @@ def connected_components(size: int, pairs: Iterable[tuple[int, int]]) -> np.ndar
 # --- (7) canonical choice and the whole clustering ---------------------------------------------
 
 
-def canonical_sort_key(doc: DedupDoc) -> tuple:
-    """Order of preference inside a cluster: longest text, earliest date (None last), URL, id."""
-    return (-len(doc.text), doc.published is None, doc.published or "", doc.url, doc.doc_id)
-
-
 def cluster_id(member_ids: Iterable[str]) -> str:
     """Stable cluster id: a hash of the smallest member doc_id, so input order is irrelevant.
 
@@ -545,7 +529,7 @@ class DocMeta:
     text_chars: np.ndarray  # int64: characters of the clean text
 
     def canonical_key(self, row: int) -> tuple:
-        """canonical_sort_key of one row."""
+        """Order of preference inside a cluster: longest text, earliest date (None last), URL, doc_id."""
         published = self.published[row]
         return (-int(self.text_chars[row]), published is None, published or "", self.url[row], self.doc_id[row])
 
@@ -641,17 +625,37 @@ def match_sketches(
     is_new: np.ndarray | None = None,
 ) -> Edges:
     """Steps 3-5 over rows in rank order: LSH on the exact-group representatives, estimate, verify."""
-    lsh_rows = lsh_representatives(sketches, representative)
-    new_rows = None if is_new is None else is_new[lsh_rows]
-    signatures = sketches.signatures[lsh_rows, : bands * rows]
-    sizes = sketches.shingle_count[lsh_rows]
-    pairs = lsh_rows[plausible_candidates(signatures, sizes, rule, rows=rows, is_new=new_rows)]
+    pairs = plausible_lsh_pairs(sketches, representative, rule, is_new=is_new, bands=bands, rows=rows)
     return verified_edges(pairs, normalized_text, rule, n)
 
 
-def lsh_representatives(sketches: Sketches, representative: np.ndarray) -> np.ndarray:
-    """Rows that go through LSH: one per exact group, with at least one shingle."""
-    return np.flatnonzero((representative == np.arange(representative.size)) & sketches.has_shingles)
+def plausible_lsh_pairs(
+    sketches: Sketches,
+    representative: np.ndarray,
+    rule: NearDuplicateRule,
+    *,
+    rank: np.ndarray | None = None,
+    is_new: np.ndarray | None = None,
+    bands: int = BANDS,
+    rows: int = ROWS,
+    find_pairs: Callable[..., np.ndarray] = plausible_candidates,
+) -> np.ndarray:
+    """Steps 3-4: plausible pairs (rows in rank order) among the rows that go through LSH.
+
+    Those are one row per exact group (``representative``, rank order), with at least one
+    shingle. `sketches` are in rank order too, or in any order with `rank` (the sketches row of
+    each rank row): then only the LSH rows' signatures are gathered, and the whole matrix is
+    never reordered. `is_new` (rank order) keeps pairs with a new row. ``find_pairs(signatures,
+    sizes, rule, rows=, is_new=)`` returns pairs of its rows: ``plausible_candidates``, or one that
+    shares the bands out to processes (``dedup_table``).
+    """
+    order = np.arange(representative.size) if rank is None else rank
+    lsh_rows = np.flatnonzero((representative == np.arange(representative.size)) & sketches.has_shingles[order])
+    source_rows = order[lsh_rows]
+    signatures = sketches.signatures[source_rows, : bands * rows]
+    sizes = sketches.shingle_count[source_rows]
+    new_rows = None if is_new is None else is_new[lsh_rows]
+    return lsh_rows[find_pairs(signatures, sizes, rule, rows=rows, is_new=new_rows)]
 
 
 def cluster_documents(
@@ -672,7 +676,7 @@ def cluster_documents(
     ordered = sorted(docs, key=lambda doc: doc.doc_id)
     if len({doc.doc_id for doc in ordered}) != len(ordered):
         raise ValueError("doc_id must be unique")
-    normalized = [normalize(doc.text) for doc in ordered]
+    normalized = [normalize_for_dedup(doc.text) for doc in ordered]
     sketches = sketch_texts(normalized, n)
     representative = exact_representatives(sketches)
     edges = match_sketches(sketches, representative, normalized.__getitem__, rule, n=n, bands=bands, rows=rows)

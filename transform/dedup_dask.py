@@ -30,14 +30,15 @@ from transform.dedup import (
     Edges,
     NearDuplicateRule,
     Sketches,
+    _band_pairs,
     band_keys,
     cluster_columns,
     exact_representatives,
-    normalize,
     plausible_pairs,
     sketch_texts,
     verified_edges,
 )
+from transform.normalize import normalize_for_dedup
 
 _SKETCH_META = pd.DataFrame(
     {
@@ -57,7 +58,12 @@ _BAND_META = pd.DataFrame(
 )
 _PAIR_META = pd.DataFrame({"left": pd.Series(dtype=object), "right": pd.Series(dtype=object)})
 _EDGE_META = pd.DataFrame(
-    {"left": pd.Series(dtype=object), "right": pd.Series(dtype=object), "jaccard": pd.Series(dtype=float), "containment": pd.Series(dtype=float)}
+    {
+        "left": pd.Series(dtype=object),
+        "right": pd.Series(dtype=object),
+        "jaccard": pd.Series(dtype=float),
+        "containment": pd.Series(dtype=float),
+    }
 )
 
 
@@ -67,7 +73,7 @@ def _published_strings(values: pd.Series) -> list[str | None]:
 
 def _sketch_partition(frame: pd.DataFrame) -> pd.DataFrame:
     texts = ["" if t is None else t for t in frame["text"].tolist()]
-    sketches = sketch_texts([normalize(t) for t in texts])
+    sketches = sketch_texts([normalize_for_dedup(t) for t in texts])
     return pd.DataFrame(
         {
             "doc_id": frame["doc_id"].astype(object).to_numpy(),
@@ -105,20 +111,18 @@ def _signature_matrix(column: pd.Series) -> np.ndarray:
 
 
 def _bucket_pairs(frame: pd.DataFrame) -> pd.DataFrame:
-    """Pairs of one partition's buckets: exact copies collapsed, next-neighbours in doc_id order."""
+    """Pairs of one partition's buckets: exact copies collapsed, next-neighbours in doc_id order.
+
+    Rows are sorted by doc_id within each bucket, so ``_band_pairs``' smaller row of a pair is
+    its smaller doc_id.
+    """
     frame = frame.sort_values(["band_key", "text_hash", "doc_id"]).drop_duplicates(["band_key", "text_hash"])
     frame = frame.sort_values(["band_key", "doc_id"])
     keys, doc_ids = frame["band_key"].to_numpy(np.uint64), frame["doc_id"].to_numpy(object)
-    lefts, rights = [], []
-    for distance in range(1, MAX_BUCKET_NEIGHBOURS + 1):
-        same = np.flatnonzero(keys[distance:] == keys[:-distance])
-        if same.size == 0:
-            break
-        lefts.append(doc_ids[same])
-        rights.append(doc_ids[same + distance])
-    if not lefts:
+    left, right = _band_pairs(keys, MAX_BUCKET_NEIGHBOURS, None)
+    if left.size == 0:
         return _PAIR_META.copy()
-    return pd.DataFrame({"left": np.concatenate(lefts), "right": np.concatenate(rights)}).drop_duplicates()
+    return pd.DataFrame({"left": doc_ids[left], "right": doc_ids[right]}).drop_duplicates()
 
 
 def _plausible_partition(frame: pd.DataFrame) -> pd.DataFrame:
@@ -130,7 +134,7 @@ def _plausible_partition(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _verify_partition(frame: pd.DataFrame) -> pd.DataFrame:
-    texts = [normalize(t or "") for t in frame["text_left"].tolist() + frame["text_right"].tolist()]
+    texts = [normalize_for_dedup(t or "") for t in frame["text_left"].tolist() + frame["text_right"].tolist()]
     index = np.arange(len(frame))
     edges = verified_edges(np.stack((index, index + len(frame)), axis=1), texts.__getitem__, NearDuplicateRule())
     return pd.DataFrame(

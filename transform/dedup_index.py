@@ -56,12 +56,12 @@ from transform.dedup import (
     component_roots,
     exact_links,
     exact_representatives,
-    lsh_representatives,
-    normalize,
-    plausible_candidates,
+    plausible_lsh_pairs,
     sketch_texts,
     verified_edges,
 )
+from transform.normalize import normalize_for_dedup
+from transform.write import write_text_atomic
 
 TextLookup = Callable[[Sequence[str]], Mapping[str, str]]
 FORMAT_VERSION = 1  # bump when _SCHEMA or the signature layout changes
@@ -121,9 +121,7 @@ class DedupIndex:
         manifest = {"format": FORMAT_VERSION, "documents": self._docs.num_rows}
         (generation / "index.json").write_text(json.dumps(manifest))
         _fsync_files(generation)
-        tmp = self.folder / f".{_POINTER}.tmp"
-        tmp.write_text(name)
-        os.replace(tmp, self.folder / _POINTER)
+        write_text_atomic(self.folder / _POINTER, name)
         for old in self.folder.glob("gen-*"):
             if old.name != name:
                 shutil.rmtree(old, ignore_errors=True)
@@ -140,40 +138,47 @@ class DedupIndex:
     def update(self, docs: Sequence[DedupDoc]) -> dict[str, ClusterAssignment]:
         """Add the docs not indexed yet, match them, and return every indexed doc's assignment."""
         new_docs = self._new_docs(docs)
-        if new_docs:
-            self._add(new_docs)
-        return self.assignments()
+        if not new_docs:
+            return self.assignments()
+        return self._assignments(self._add(new_docs))
 
     def assignments(self) -> dict[str, ClusterAssignment]:
         """The current assignment of every indexed document."""
-        columns = self._columns
-        return {doc_id: columns.assignment(row) for row, doc_id in enumerate(self._docs.column("doc_id").to_pylist())}
+        return self._assignments(self._docs.column("doc_id").to_pylist())
+
+    def _assignments(self, doc_ids: list[str]) -> dict[str, ClusterAssignment]:
+        """``assignments()``, given the indexed doc_ids in insertion order."""
+        columns = self._columns(doc_ids)
+        return {doc_id: columns.assignment(row) for row, doc_id in enumerate(doc_ids)}
 
     def _new_docs(self, docs: Sequence[DedupDoc]) -> list[DedupDoc]:
         if len({d.doc_id for d in docs}) != len(docs):
             raise ValueError("doc_id must be unique")
         return sorted((d for d in docs if d.doc_id not in self._row_of), key=lambda d: d.doc_id)
 
-    def _add(self, new_docs: list[DedupDoc]) -> None:
-        normalized_new = [normalize(d.text) for d in new_docs]
+    def _add(self, new_docs: list[DedupDoc]) -> list[str]:
+        """Index and match `new_docs`; returns every indexed doc_id (insertion order)."""
+        normalized_new = [normalize_for_dedup(d.text) for d in new_docs]
         new_sketches = sketch_texts(normalized_new)
         old_rows = len(self)
         docs = pa.concat_tables([self._docs, _new_rows(new_docs, new_sketches)])
+        doc_ids = docs.column("doc_id").to_pylist()
         signatures = np.concatenate([self._signatures, new_sketches.signatures])
-        rank = np.argsort(np.asarray(docs.column("doc_id").to_pylist(), dtype=object), kind="stable")
-        ranked = _sketches(docs, signatures).take(rank)
+        rank = np.argsort(np.asarray(doc_ids, dtype=object), kind="stable")
+        sketches = _sketches(docs, signatures)  # insertion order
         is_new = rank >= old_rows
-        representative = exact_representatives(ranked)
-        edges = self._verified_edges(docs, rank, ranked, representative, is_new, normalized_new, old_rows)
-        self._docs = _merged(docs, rank, representative, edges, self._row_of)
+        representative = exact_representatives(sketches.take(rank, signatures=False))
+        edges = self._verified_edges(doc_ids, rank, sketches, representative, is_new, normalized_new, old_rows)
+        self._docs = _merged(docs, doc_ids, rank, representative, edges, self._row_of)
         self._signatures = signatures
         self._row_of.update((d.doc_id, old_rows + i) for i, d in enumerate(new_docs))
+        return doc_ids
 
     def _verified_edges(
         self,
-        docs: pa.Table,
+        doc_ids: list[str],
         rank: np.ndarray,
-        ranked: Sketches,
+        sketches: Sketches,
         representative: np.ndarray,
         is_new: np.ndarray,
         normalized_new: list[str],
@@ -181,14 +186,11 @@ class DedupIndex:
     ) -> Edges:
         """Candidate pairs with at least one new doc, estimated, then verified on exact shingles."""
         rule = NearDuplicateRule()
-        lsh_rows = lsh_representatives(ranked, representative)
-        signatures, sizes = ranked.signatures[lsh_rows], ranked.shingle_count[lsh_rows]
-        pairs = lsh_rows[plausible_candidates(signatures, sizes, rule, is_new=is_new[lsh_rows])]
+        pairs = plausible_lsh_pairs(sketches, representative, rule, rank=rank, is_new=is_new)
         rows = rank[pairs]  # insertion rows
         old_needed = np.unique(rows[rows < old_rows]).tolist()
-        doc_ids = docs.column("doc_id").to_pylist()
         old_texts = self._old_texts([doc_ids[r] for r in old_needed])
-        normalized = {r: normalize(old_texts[doc_ids[r]]) for r in old_needed}
+        normalized = {r: normalize_for_dedup(old_texts[doc_ids[r]]) for r in old_needed}
 
         def text_of(rank_row: int) -> str:
             row = int(rank[rank_row])
@@ -200,32 +202,32 @@ class DedupIndex:
         if not doc_ids:
             return {}
         if self.text_lookup is None:
-            raise ValueError(f"{len(doc_ids)} new-vs-old candidate pairs need old texts: open the index with a text_lookup")
+            raise ValueError(
+                f"{len(doc_ids)} new-vs-old candidate pairs need old texts: open the index with a text_lookup"
+            )
         texts = self.text_lookup(doc_ids)
         missing = [d for d in doc_ids if d not in texts]
         if missing:
             raise ValueError(f"text_lookup has no text for {len(missing)} indexed doc(s), e.g. {missing[0]}")
         return texts
 
-    @property
-    def _columns(self) -> ClusterColumns:
+    def _columns(self, doc_ids: list[str]) -> ClusterColumns:
         """Dedup columns in insertion order, from the stored founders and similarities."""
         docs = self._docs
         founders = docs.column("founder").to_pylist()
-        doc_ids = docs.column("doc_id").to_pylist()
-        cluster_of = founders
-        labels, roots = np.unique(np.asarray(cluster_of, dtype=object), return_inverse=True)
+        labels, roots = np.unique(np.asarray(founders, dtype=object), return_inverse=True)
         first_row = np.full(labels.size, roots.size)
         np.minimum.at(first_row, roots, np.arange(roots.size))
         roots = first_row[roots]
-        names = {int(root): cluster_id([cluster_of[root]]) for root in np.unique(roots).tolist()}
+        names = {int(root): cluster_id([founders[root]]) for root in np.unique(roots).tolist()}
         meta = DocMeta(
             doc_id=doc_ids,
             url=docs.column("url").to_pylist(),
             published=docs.column("published").to_pylist(),
             text_chars=docs.column("text_chars").to_numpy(),
         )
-        return assemble_columns(meta, roots, names, docs.column("jaccard").to_numpy(), docs.column("containment").to_numpy())
+        similarities = docs.column("jaccard").to_numpy(), docs.column("containment").to_numpy()
+        return assemble_columns(meta, roots, names, *similarities)
 
 
 _SCHEMA = pa.schema(
@@ -275,7 +277,12 @@ def _sketches(docs: pa.Table, signatures: np.ndarray) -> Sketches:
 
 
 def _merged(
-    docs: pa.Table, rank: np.ndarray, representative: np.ndarray, edges: Edges, row_of: Mapping[str, int]
+    docs: pa.Table,
+    doc_ids: list[str],
+    rank: np.ndarray,
+    representative: np.ndarray,
+    edges: Edges,
+    row_of: Mapping[str, int],
 ) -> pa.Table:
     """`docs` with founders and best similarities updated for the new edges (rows in insertion order).
 
@@ -291,7 +298,7 @@ def _merged(
     roots = component_roots(
         rank.size, exact_links(representative), (edges.left, edges.right), (clustered, founder_rows[clustered])
     )
-    new_founders = _founders_of_components(roots, ranked_founders, docs.column("doc_id").take(rank).to_pylist())
+    new_founders = _founders_of_components(roots, ranked_founders, [doc_ids[r] for r in rank.tolist()])
     jaccard, containment = best_similarities(rank.size, representative, edges)
     return _with_columns(
         docs,

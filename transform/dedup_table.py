@@ -18,6 +18,7 @@ table in that module's docstring: 1M docs in ~5 min at ~2.5 GB peak (PSS of all 
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import shutil
@@ -34,7 +35,6 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from transform.dedup import (
-    BANDS,
     ClusterColumns,
     DocMeta,
     Edges,
@@ -42,12 +42,12 @@ from transform.dedup import (
     Sketches,
     cluster_columns,
     exact_representatives,
-    lsh_representatives,
-    normalize,
     plausible_candidates,
+    plausible_lsh_pairs,
     sketch_texts,
     verified_edges,
 )
+from transform.normalize import normalize_for_dedup
 from transform.schema import DOCUMENT_FIELDS
 from transform.write import write_parquet_atomic
 
@@ -99,8 +99,8 @@ def read_meta(files: Sequence[Path]) -> pa.Table:
     """doc_id, url and published of every row (url "" and published null when a file lacks them)."""
     parts = []
     for file in files:
-        names = pq.ParquetFile(file).schema_arrow.names
-        table = pq.read_table(file, columns=[c for c in ("doc_id", "url", "published") if c in names])
+        source = pq.ParquetFile(file)
+        table = source.read(columns=[c for c in ("doc_id", "url", "published") if c in source.schema_arrow.names])
         parts.append(_with_optional_columns(table))
     meta = pa.concat_tables(parts)
     if meta.column("doc_id").null_count:
@@ -117,7 +117,8 @@ def _with_optional_columns(table: pa.Table) -> pa.Table:
         table = table.append_column("url", pa.array([""] * rows, pa.string()))
     if "published" not in table.column_names:
         table = table.append_column("published", pa.nulls(rows, pa.date32()))
-    table = table.set_column(table.schema.get_field_index("url"), "url", pc.fill_null(table["url"].cast(pa.string()), ""))
+    url = pc.fill_null(table["url"].cast(pa.string()), "")
+    table = table.set_column(table.schema.get_field_index("url"), "url", url)
     published = table["published"]
     if pa.types.is_timestamp(published.type) or pa.types.is_string(published.type):
         published = published.cast(pa.timestamp("us")).cast(pa.date32())
@@ -136,14 +137,16 @@ def _sketch_group(group: RowGroup) -> tuple[Sketches, np.ndarray]:
     """Pass 1 for one row group: sketches and text lengths (the texts are dropped here)."""
     texts = _texts(group)
     chars = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    return sketch_texts([normalize(t) for t in texts]), chars
+    return sketch_texts([normalize_for_dedup(t) for t in texts]), chars
 
 
-def _band_share(folder: str, bands: list[int]) -> np.ndarray:
+def _band_share(
+    folder: str, bands: list[int], rule: NearDuplicateRule, rows: int, is_new: np.ndarray | None
+) -> np.ndarray:
     """Plausible pairs of some bands, from the signatures the parent shared as memory-mapped files."""
     signatures = np.load(f"{folder}/signatures.npy", mmap_mode="r")
     sizes = np.load(f"{folder}/sizes.npy")
-    return plausible_candidates(signatures, sizes, NearDuplicateRule(), bands=bands)
+    return plausible_candidates(signatures, sizes, rule, bands=bands, rows=rows, is_new=is_new)
 
 
 def _verify_share(groups: list[RowGroup], pairs: np.ndarray, rule: NearDuplicateRule) -> Edges:
@@ -155,7 +158,7 @@ def _verify_share(groups: list[RowGroup], pairs: np.ndarray, rule: NearDuplicate
         wanted = needed[first:last].tolist()
         if wanted:
             texts = _texts(group, [r - group.first_row for r in wanted])
-            normalized.update(zip(wanted, map(normalize, texts)))
+            normalized.update(zip(wanted, map(normalize_for_dedup, texts)))
     return verified_edges(pairs, normalized.__getitem__, rule)
 
 
@@ -164,47 +167,56 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def cluster_parquet(
-    files: Sequence[Path], meta: pa.Table, pool: ProcessPoolExecutor, workers: int
+    groups: list[RowGroup], meta: pa.Table, pool: ProcessPoolExecutor, workers: int
 ) -> tuple[ClusterColumns, dict]:
     """Dedup columns for every input row (input order), and the time each pass took."""
-    groups, timings = row_groups(files), {}
+    timings, rule = {}, NearDuplicateRule()
     started = time.monotonic()
-    ranked, rank, chars = _ranked_sketches(pool, groups, meta)
-    representative = exact_representatives(ranked)
-    lsh_rows = lsh_representatives(ranked, representative)
+    sketches, rank, chars = _sketches(pool, groups, meta)
+    representative = exact_representatives(sketches.take(rank, signatures=False))
     timings["sketch_s"] = time.monotonic() - started
     started = time.monotonic()
-    pairs = rank[lsh_rows[_plausible_pairs(pool, workers, ranked, lsh_rows)]]  # input row numbers
+    find_pairs = functools.partial(_plausible_pairs, pool, workers)
+    pairs = rank[plausible_lsh_pairs(sketches, representative, rule, rank=rank, find_pairs=find_pairs)]  # input rows
     timings["candidates_s"] = time.monotonic() - started
     started = time.monotonic()
     halves = np.array_split(pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))], workers)
-    edges = Edges.concat(list(pool.map(_verify_share, [groups] * workers, halves, [NearDuplicateRule()] * workers)))
+    edges = Edges.concat(list(pool.map(_verify_share, [groups] * workers, halves, [rule] * workers)))
     timings["verify_s"] = time.monotonic() - started
     timings["plausible_pairs"], timings["edges"] = len(pairs), len(edges.left)
     return _columns_in_input_order(meta, chars, rank, representative, edges), timings
 
 
-def _ranked_sketches(
+def _sketches(
     pool: ProcessPoolExecutor, groups: list[RowGroup], meta: pa.Table
 ) -> tuple[Sketches, np.ndarray, np.ndarray]:
-    """Pass 1 in the pool; sketches put in doc_id order, the rank (input row of each ranked row)."""
+    """Pass 1 in the pool: sketches and text lengths in input order, and the rank (input row of
+    each row in doc_id order)."""
     sketches, chars = [], []
     for sketch, text_chars in pool.map(_sketch_group, groups):
         sketches.append(sketch)
         chars.append(text_chars)
     doc_ids = np.asarray(meta.column("doc_id").to_numpy(zero_copy_only=False), dtype=object)
     rank = np.argsort(doc_ids, kind="stable")
-    ranked = Sketches.concat(sketches).take(rank)
-    return ranked, rank, np.concatenate(chars) if chars else np.empty(0, np.int64)
+    return Sketches.concat(sketches), rank, np.concatenate(chars) if chars else np.empty(0, np.int64)
 
 
-def _plausible_pairs(pool: ProcessPoolExecutor, workers: int, ranked: Sketches, lsh_rows: np.ndarray) -> np.ndarray:
-    """Bands shared out to the pool; pairs are rows of lsh_rows."""
+def _plausible_pairs(
+    pool: ProcessPoolExecutor,
+    workers: int,
+    signatures: np.ndarray,
+    sizes: np.ndarray,
+    rule: NearDuplicateRule,
+    *,
+    rows: int,
+    is_new: np.ndarray | None,
+) -> np.ndarray:
+    """``plausible_candidates`` with the bands shared out to the pool; pairs are rows of `signatures`."""
     with tempfile.TemporaryDirectory(prefix="cuishou-dedup-") as folder:
-        np.save(f"{folder}/signatures.npy", ranked.signatures[lsh_rows])
-        np.save(f"{folder}/sizes.npy", ranked.shingle_count[lsh_rows])
-        shares = [list(range(BANDS))[w::workers] for w in range(workers)]
-        found = list(pool.map(_band_share, [folder] * workers, shares))
+        np.save(f"{folder}/signatures.npy", signatures)
+        np.save(f"{folder}/sizes.npy", sizes)
+        shares = [list(range(signatures.shape[1] // rows))[w::workers] for w in range(workers)]
+        found = list(pool.map(functools.partial(_band_share, folder, rule=rule, rows=rows, is_new=is_new), shares))
     return np.unique(np.concatenate(found), axis=0) if found else np.empty((0, 2), np.int64)
 
 
@@ -294,15 +306,15 @@ def dedup_parquet(input: Path, out: Path, dask_address: str | None = None, worke
     """Dedup a Parquet file or dataset into `out` (part-NNNNN.parquet); returns counts and timings."""
     started = time.monotonic()
     files = parquet_files(Path(input))
-    row_groups(files)  # fails early on unreadable files and missing columns
+    groups = row_groups(files)  # fails early on unreadable files and missing columns
     meta = read_meta(files)
     with _pool(workers) as pool:  # started before the big arrays exist, so workers do not copy them
         if dask_address:
             columns, timings = _cluster_on_dask(files, meta, dask_address)
         else:
-            columns, timings = cluster_parquet(files, meta, pool, workers)
+            columns, timings = cluster_parquet(groups, meta, pool, workers)
         started_writing = time.monotonic()
-        written = write_output(pool, row_groups(files), columns, Path(out))
+        written = write_output(pool, groups, columns, Path(out))
         timings["write_s"] = time.monotonic() - started_writing
     sizes = columns.cluster_size
     return {

@@ -1,6 +1,5 @@
 """The labelled generator: deterministic, every variant kind present, and scored by cluster_documents."""
 
-import itertools
 import random
 import statistics
 import sys
@@ -12,6 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[2]))
 from benchmarks.dedup_generate import _SPIN_PATTERN, VARIANT_KINDS, generate, spin, write  # noqa: E402
+from benchmarks.scoring import prf, same_cluster_pairs  # noqa: E402
 from transform.dedup import DedupDoc, cluster_documents  # noqa: E402
 
 
@@ -24,13 +24,6 @@ def rows() -> list[dict]:
 def clusters(rows):
     docs = [DedupDoc(r["doc_id"], r["text"], r["url"], r["published"] and r["published"].isoformat()) for r in rows]
     return cluster_documents(docs)
-
-
-def _pairs(labels: dict[str, str]) -> set[tuple[str, str]]:
-    groups: dict[str, list[str]] = {}
-    for item, label in labels.items():
-        groups.setdefault(label, []).append(item)
-    return {pair for members in groups.values() for pair in itertools.combinations(sorted(members), 2)}
 
 
 def test_same_seed_same_parquet_other_seed_other_texts(tmp_path):
@@ -63,10 +56,9 @@ def test_spin_swaps_the_asked_share_of_words():
 
 
 def test_generated_pair_f1_and_every_variant_kind_is_caught(rows, clusters):
-    predicted = _pairs({doc_id: a.dup_cluster for doc_id, a in clusters.items()})
-    gold = _pairs({r["doc_id"]: r["cluster"] for r in rows})
-    true_positives = len(predicted & gold)
-    assert 2 * true_positives / (len(predicted) + len(gold)) >= 0.97
+    predicted = same_cluster_pairs({doc_id: a.dup_cluster for doc_id, a in clusters.items()})
+    gold = same_cluster_pairs({r["doc_id"]: r["cluster"] for r in rows})
+    assert prf(predicted, gold)[2] >= 0.97
     base_of = {r["cluster"]: r["doc_id"] for r in rows if r["variant_kind"] == "base"}
     caught = Counter(
         r["variant_kind"] for r in rows

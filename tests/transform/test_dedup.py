@@ -1,13 +1,14 @@
 """Near-duplicate clustering on the dev-site gold articles and on small constructed cases."""
 
-import hashlib
 import itertools
-import json
 import random
+import sys
 from pathlib import Path
 
+import dev_site
 import numpy as np
 import pytest
+from dev_site import ARTICLES
 
 from transform.dedup import (
     JACCARD_THRESHOLD,
@@ -22,23 +23,18 @@ from transform.dedup import (
 )
 from transform.normalize import normalize_for_dedup
 
-GOLD = Path(__file__).parents[1] / "fixtures" / "dev_site" / "gold.jsonl"
-
-
-def _gold_articles() -> list[dict]:
-    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
-    return [row for row in rows if row["kind"] == "article"]
+sys.path.insert(0, str(Path(__file__).parents[2]))
+from benchmarks.scoring import prf, same_cluster_pairs  # noqa: E402
 
 
 def _doc_id(url: str) -> str:
-    return hashlib.sha256(url.encode()).hexdigest()
+    return dev_site.doc_id(url, length=64)  # this test's ids are the whole hash
 
 
 def _as_doc(row: dict) -> DedupDoc:
     return DedupDoc(_doc_id(row["url"]), row["main_text"], row["url"], row["published"])
 
 
-ARTICLES = _gold_articles()
 BASE_OF = {r["dup_cluster"]: r for r in ARTICLES if r["variant_kind"] == "base"}
 VARIANTS = [r for r in ARTICLES if r["variant_kind"] != "base"]
 HARD_NEGATIVES = [
@@ -55,13 +51,6 @@ def dev_clusters():
 
 def _same_cluster(clusters, a: dict, b: dict) -> bool:
     return clusters[_doc_id(a["url"])].dup_cluster == clusters[_doc_id(b["url"])].dup_cluster
-
-
-def _pairs(labels: dict[str, str]) -> set[tuple[str, str]]:
-    groups: dict[str, list[str]] = {}
-    for doc_id, label in labels.items():
-        groups.setdefault(label, []).append(doc_id)
-    return {tuple(sorted(p)) for members in groups.values() for p in itertools.combinations(members, 2)}
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda r: f"{r['dup_cluster']}-{r['variant_kind']}")
@@ -127,10 +116,9 @@ def test_shared_snippet_does_not_chain_different_articles():
 
 
 def test_dev_site_pair_f1(dev_clusters):
-    gold = _pairs({_doc_id(r["url"]): r["dup_cluster"] for r in ARTICLES})
-    predicted = _pairs({doc_id: a.dup_cluster for doc_id, a in dev_clusters.items()})
-    true_positives = len(gold & predicted)
-    f1 = 2 * true_positives / (len(gold) + len(predicted))
+    gold = same_cluster_pairs({_doc_id(r["url"]): r["dup_cluster"] for r in ARTICLES})
+    predicted = same_cluster_pairs({i: a.dup_cluster for i, a in dev_clusters.items()})
+    f1 = prf(predicted, gold)[2]
     assert f1 >= 0.97
 
 

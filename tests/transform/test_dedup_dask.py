@@ -1,13 +1,12 @@
 """The Dask path (LocalCluster, 2 worker processes) gives the same clusters as cluster_documents."""
 
-import hashlib
-import json
 import sys
 from pathlib import Path
 
 import dask.dataframe as dd
 import pandas as pd
 import pytest
+from dev_site import ARTICLES, doc_id
 from distributed import Client, LocalCluster
 
 from transform.dedup import DedupDoc, cluster_documents
@@ -15,8 +14,6 @@ from transform.dedup_dask import cluster_documents_dask
 
 sys.path.insert(0, str(Path(__file__).parents[2]))
 from benchmarks.dedup_generate import generate  # noqa: E402
-
-GOLD = Path(__file__).parents[1] / "fixtures" / "dev_site" / "gold.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +24,12 @@ def client():
 
 
 def _dev_frame() -> pd.DataFrame:
-    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
-    articles = [r for r in rows if r["kind"] == "article"]
     return pd.DataFrame(
         {
-            "doc_id": [hashlib.sha256(r["url"].encode()).hexdigest()[:32] for r in articles],
-            "text": [r["main_text"] for r in articles],
-            "url": [r["url"] for r in articles],
-            "published": [r["published"] for r in articles],
+            "doc_id": [doc_id(r["url"]) for r in ARTICLES],
+            "text": [r["main_text"] for r in ARTICLES],
+            "url": [r["url"] for r in ARTICLES],
+            "published": [r["published"] for r in ARTICLES],
         }
     )
 

@@ -1,22 +1,16 @@
 """The persisted incremental index: old ids survive new pages, bridges merge by rule, saves are atomic."""
 
-import hashlib
-import json
 import random
-from pathlib import Path
 
 import pytest
+from dev_site import ARTICLES, doc_id
 
 from transform.dedup import DedupDoc, cluster_documents, cluster_id
 from transform.dedup_index import DedupIndex, parquet_text_lookup
 
-GOLD = Path(__file__).parents[1] / "fixtures" / "dev_site" / "gold.jsonl"
-ROWS = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
-ARTICLES = [r for r in ROWS if r["kind"] == "article"]
-
 
 def _doc(row: dict) -> DedupDoc:
-    return DedupDoc(hashlib.sha256(row["url"].encode()).hexdigest()[:32], row["main_text"], row["url"], row["published"])
+    return DedupDoc(doc_id(row["url"]), row["main_text"], row["url"], row["published"])
 
 
 DOCS = [_doc(r) for r in ARTICLES]
@@ -29,8 +23,8 @@ def _lookup(doc_ids):
 
 def _partition(assignments) -> set[frozenset[str]]:
     groups: dict[str, set[str]] = {}
-    for doc_id, a in assignments.items():
-        groups.setdefault(a.dup_cluster, set()).add(doc_id)
+    for key, a in assignments.items():
+        groups.setdefault(a.dup_cluster, set()).add(key)
     return {frozenset(g) for g in groups.values()}
 
 

@@ -1,7 +1,5 @@
 """`cuishou dedup INPUT --out DIR` as a library call: real Parquet in, real Parquet out."""
 
-import hashlib
-import json
 import shutil
 from pathlib import Path
 
@@ -9,14 +7,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from dev_site import ARTICLES, doc_id
 
 from transform.dedup import DedupDoc, cluster_documents
 from transform.dedup_table import dedup_parquet
 from transform.schema import DOCUMENT_SCHEMA
 
-GOLD = Path(__file__).parents[1] / "fixtures" / "dev_site" / "gold.jsonl"
-ARTICLES = [r for r in map(json.loads, GOLD.read_text(encoding="utf-8").splitlines()) if r["kind"] == "article"]
-DOC_IDS = [hashlib.sha256(r["url"].encode()).hexdigest()[:32] for r in ARTICLES]
+DOC_IDS = [doc_id(r["url"]) for r in ARTICLES]
 
 
 def _write(path: Path, columns: dict) -> Path:

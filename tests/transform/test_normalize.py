@@ -1,13 +1,9 @@
 """normalize_for_dedup: the comparison key must erase script, width, punctuation and layout."""
 
-import json
-from pathlib import Path
-
 import pytest
+from dev_site import ARTICLES
 
 from transform.normalize import normalize_for_dedup
-
-GOLD = Path(__file__).parents[1] / "fixtures" / "dev_site" / "gold.jsonl"
 
 
 def test_traditional_becomes_simplified():
@@ -39,10 +35,8 @@ def test_idempotent():
 
 
 def test_dev_site_zh_hant_copies_normalise_to_their_base():
-    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
-    articles = [row for row in rows if row["kind"] == "article"]
-    base_text = {r["dup_cluster"]: r["main_text"] for r in articles if r["variant_kind"] == "base"}
-    hant = [r for r in articles if r["variant_kind"] == "zh-hant"]
+    base_text = {r["dup_cluster"]: r["main_text"] for r in ARTICLES if r["variant_kind"] == "base"}
+    hant = [r for r in ARTICLES if r["variant_kind"] == "zh-hant"]
     assert hant
     for row in hant:
         assert row["main_text"] != base_text[row["dup_cluster"]]
