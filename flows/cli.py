@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from flows.prefect_env import configure_prefect
+from flows.seeds import read_seeds_file
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -192,11 +193,8 @@ def _crawl_config(args: argparse.Namespace):
 
 
 def _sources(args: argparse.Namespace) -> tuple[list[str] | None, list[Path] | None]:
-    from extract.crawl import read_seeds
-
     if args.seeds:
-        with open(args.seeds, encoding="utf-8") as handle:
-            return read_seeds(handle), None
+        return read_seeds_file(args.seeds), None
     warcs = args.warc or sorted(SAMPLE_DIR.glob("*.warc.gz"))
     if not warcs:
         raise FileNotFoundError(f"no --seeds or --warc given and no bundled sample in {SAMPLE_DIR}")
@@ -223,9 +221,7 @@ def run_serve(args: argparse.Namespace, console: Console) -> int:
     import os
     from dataclasses import asdict
 
-    from extract.crawl import read_seeds
-
-    read_seeds(args.seeds.read_text(encoding="utf-8").splitlines())  # fail now, not at 3 a.m.
+    read_seeds_file(args.seeds)  # fail now, not at 3 a.m.
     if not os.environ.get("PREFECT_API_URL"):
         raise ValueError("cuishou serve needs a Prefect server, which runs the schedule: start one with "
                          "'prefect server start' and export PREFECT_API_URL=http://127.0.0.1:4200/api")

@@ -27,13 +27,14 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from extract.archive import WarcArchive, read_response
-from extract.crawl import CrawlConfig, Crawler, read_seeds
+from extract.crawl import CrawlConfig, Crawler
 from extract.state import CrawlState, RunJournal
 from extract.visits import Visit, visit_row, visits_from_warcs
-from flows.dataset_card import write_dataset_card
+from flows import dataset_card
 from flows.progress import BatchProgress, CrawlProgress
 from flows.report import RunReport, build_report
-from flows.report_html import report_tables, write_report_html
+from flows.report_html import read_corpus, write_report_html
+from flows.seeds import read_seeds_file
 from transform.dedup import ClusterAssignment, DedupDoc
 from transform.dedup_index import DedupIndex, TextLookup, parquet_text_lookup
 from transform.page import PageInput, process_page
@@ -160,12 +161,16 @@ def write_run_task(out: Path, run_id: str, visits: list[Visit], rows: list[dict]
 
 
 def publish_report(out: Path, report: RunReport) -> None:
-    """The run report as JSON, report.html, the dataset card, and Prefect table artifacts."""
+    """The run report as JSON, report.html, the dataset card, and Prefect table artifacts.
+
+    The corpus's documents and pages are read once for all of them.
+    """
     report.save()
     summary = asdict(report)
-    write_report_html(out, summary)
-    write_dataset_card(out, summary)
-    for key, rows in report_tables(out, summary).items():
+    corpus = read_corpus(out, summary, dataset_card.DOCUMENT_COLUMNS, dataset_card.PAGE_COLUMNS)
+    write_report_html(out, summary, corpus)
+    dataset_card.write_dataset_card(out, summary, corpus)
+    for key, rows in corpus.tables.items():
         if rows:
             create_table_artifact(key=f"cuishou-{key}", table=rows, description=f"cuishou run {report.run_id}: {key}")
 
@@ -204,7 +209,9 @@ def build_corpus(
     ``seeds_file`` is read when the run starts (scheduled runs pick up edits to it).
     """
     if seeds_file is not None:
-        seeds = read_seeds(Path(seeds_file).read_text(encoding="utf-8").splitlines())
+        # keep Path used in this body: a served run gets the flow pickled by value, with only the globals its
+        # code uses, and the parameters' annotations (out: Path) are resolved from those
+        seeds = read_seeds_file(Path(seeds_file))
     if bool(seeds) == bool(warcs):
         raise ValueError("give either seeds or warcs")
     started = time.monotonic()

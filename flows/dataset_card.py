@@ -20,7 +20,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import yaml
 
-from flows.report_html import tag_rows
+from flows.report_html import CorpusRead, read_table, tag_rows
 from transform.dedup import CONTAINMENT_THRESHOLD, JACCARD_THRESHOLD, SHINGLE_SIZE
 from transform.quality import FULL_LENGTH_HAN, GAP_SATURATION, SPIN_SATURATION, WEIGHTS
 from transform.schema import DOCUMENT_FIELDS, DOCUMENT_SCHEMA, PAGE_FIELDS, PAGE_SCHEMA, SCHEMA_VERSION, field_table
@@ -114,19 +114,14 @@ def front_matter(documents: TableSize, pages: TableSize) -> dict:
     }
 
 
-def read_table(folder: Path, columns: list[str]) -> pa.Table:
-    dataset = ds.dataset(folder, format="parquet", partitioning="hive")
-    return dataset.to_table(columns=columns)
-
-
 def markdown_table(header: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def counts_section(documents: pa.Table, pages: pa.Table) -> str:
-    """Documents, canonical documents and clusters; per host and per tag."""
+def counts_section(documents: pa.Table, pages: pa.Table, tags: list[dict]) -> str:
+    """Documents, canonical documents and clusters; per host and per tag (``tags``: rows of ``tag_rows``)."""
     clusters = Counter(documents.column("dup_cluster").to_pylist())
     canonical = Counter(h for h, c in zip(documents.column("host").to_pylist(),
                                           documents.column("is_canonical").to_pylist()) if c)
@@ -135,7 +130,7 @@ def counts_section(documents: pa.Table, pages: pa.Table) -> str:
     hosts = sorted(urls | per_host, key=lambda h: (-per_host[h], h))
     host_rows = [[f"`{h}`", per_host[h], canonical[h], urls[h]] for h in hosts[:TOP_HOSTS]]
     more = f"\n\nand {len(hosts) - TOP_HOSTS:,} more hosts." if len(hosts) > TOP_HOSTS else ""
-    tags = [[r["facet"], r["tag"], r["documents"], r["canonical"]] for r in tag_rows(documents)]
+    tag_table = [[r["facet"], r["tag"], r["documents"], r["canonical"]] for r in tags]
     languages = ", ".join(f"{lang} {n}" for lang, n in Counter(documents.column("language").to_pylist()).most_common())
     return f"""## Counts
 
@@ -157,7 +152,7 @@ def counts_section(documents: pa.Table, pages: pa.Table) -> str:
 
 A document counts once per tag; a document can have several tags of a facet, or none.
 
-{markdown_table(["facet", "tag", "documents", "canonical"], tags)}
+{markdown_table(["facet", "tag", "documents", "canonical"], tag_table)}
 """
 
 
@@ -294,6 +289,11 @@ def render_dataset_card(out: Path, report: dict) -> str:
     """The whole card for the corpus in ``out``; ``report`` is the latest run's report (``out/runs/``)."""
     documents = read_table(out / "documents", DOCUMENT_COLUMNS)
     pages = read_table(out / "pages", PAGE_COLUMNS)
+    return _render_dataset_card(out, report, documents, pages, tag_rows(documents))
+
+
+def _render_dataset_card(out: Path, report: dict, documents: pa.Table, pages: pa.Table, tags: list[dict]) -> str:
+    """The card from the corpus already read: every run's documents and pages, with at least the columns above."""
     metadata = front_matter(table_size(out / "documents"), table_size(out / "pages"))
     header = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False)
     summary = (f"{documents.num_rows:,} Chinese web pages of debt-collection advice "
@@ -302,12 +302,18 @@ def render_dataset_card(out: Path, report: dict) -> str:
                "plus `pages`, the ledger of every URL the crawl met and how it ended.")
     sections = [
         f"---\n{header}---\n\n# {PRETTY_NAME}\n\n{summary}\n",
-        build_section(documents, pages, report), counts_section(documents, pages), fields_section(), LOADING,
+        build_section(documents, pages, report), counts_section(documents, pages, tags), fields_section(), LOADING,
         quality_section(documents), caveats_section(),
     ]
     return "\n".join(sections)
 
 
-def write_dataset_card(out: Path, report: dict) -> Path:
-    """Write ``out/README.md`` atomically (temporary file, then rename)."""
-    return write_text_atomic(out / "README.md", render_dataset_card(out, report))
+def write_dataset_card(out: Path, report: dict, corpus: CorpusRead | None = None) -> Path:
+    """Write ``out/README.md`` atomically (temporary file, then rename).
+
+    ``corpus``: the corpus already read for the run report (``read_corpus`` with this card's columns too).
+    """
+    if corpus is None:
+        return write_text_atomic(out / "README.md", render_dataset_card(out, report))
+    card = _render_dataset_card(out, report, corpus.documents, corpus.pages, corpus.tables["tags"])
+    return write_text_atomic(out / "README.md", card)

@@ -4,7 +4,8 @@ The page has no JavaScript and loads nothing (no CSS, fonts or images from elsew
 offline and is safe to publish: every page-derived string (titles, URLs, reasons) is escaped. The
 charts are inline SVG drawn here, so the report needs no plotting library; every chart has aria
 labels and a table with the same numbers. ``report_tables`` gives those tables as plain rows, for
-Prefect table artifacts.
+Prefect table artifacts. ``read_corpus`` reads what the report (and the dataset card) are made of
+once per run.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -56,20 +58,37 @@ def outcome_colour(outcome: str) -> str:
 # ---------------------------------------------------------------- data
 
 
-def read_documents(out: Path) -> pa.Table:
-    """The whole corpus's documents (all runs), only the columns the report uses."""
-    dataset = ds.dataset(out / "documents", format="parquet", partitioning="hive")
-    return dataset.to_table(columns=DOCUMENT_COLUMNS)
+def read_table(folder: Path, columns: list[str]) -> pa.Table:
+    """Columns of a corpus table: every run's files, Hive partitions."""
+    return ds.dataset(folder, format="parquet", partitioning="hive").to_table(columns=columns)
 
 
-def read_run_pages(out: Path, run_id: str) -> pa.Table:
-    """The pages this run met: the corpus keeps every run's ledger, so outcomes are counted per run."""
-    dataset = ds.dataset(out / "pages", format="parquet", partitioning="hive")
-    return dataset.to_table(columns=PAGE_COLUMNS, filter=ds.field("run_id") == run_id)
+@dataclass(frozen=True)
+class CorpusRead:
+    """The corpus as the report and the dataset card use it, read once per run."""
+
+    documents: pa.Table  # the whole corpus's documents (all runs)
+    pages: pa.Table  # every run's pages
+    run_pages: list[dict]  # the pages this run met (PAGE_COLUMNS), as rows
+    tables: dict[str, list[dict]]  # see report_tables
 
 
-def outcome_rows(pages: pa.Table) -> list[dict]:
-    counts = Counter(pages.column("outcome").to_pylist())
+def read_corpus(
+    out: Path, report: dict, document_columns: Iterable[str] = (), page_columns: Iterable[str] = ()
+) -> CorpusRead:
+    """Documents and pages, each read once, with the report's columns and any others a caller also needs.
+
+    The corpus keeps every run's ledger: this run's pages (whose outcomes the report counts) are picked in memory.
+    """
+    documents = read_table(out / "documents", list(dict.fromkeys([*DOCUMENT_COLUMNS, *document_columns])))
+    pages = read_table(out / "pages", list(dict.fromkeys([*PAGE_COLUMNS, "run_id", *page_columns])))
+    this_run = pages.filter(pc.equal(pages.column("run_id"), str(report["run_id"])))
+    run_pages = this_run.select(PAGE_COLUMNS).to_pylist()
+    return CorpusRead(documents, pages, run_pages, _tables(documents, run_pages, report))
+
+
+def outcome_rows(pages: list[dict]) -> list[dict]:
+    counts = Counter(page["outcome"] for page in pages)
     return [{"outcome": o, "pages": n, "meaning": OUTCOMES.get(o, "")} for o, n in counts.most_common()]
 
 
@@ -130,10 +149,10 @@ def tag_rows(documents: pa.Table) -> list[dict]:
     return rows
 
 
-def host_rows(pages: pa.Table) -> list[dict]:
+def host_rows(pages: list[dict]) -> list[dict]:
     """Per host, this run: URLs, documents, errors, retries and when its responses came."""
     times, counts = defaultdict(list), defaultdict(Counter)
-    for page in pages.select(["host", "outcome", "attempts", "fetched_at"]).to_pylist():
+    for page in pages:
         counts[page["host"]]["urls"] += 1
         counts[page["host"]]["documents"] += page["outcome"] == "document"
         counts[page["host"]]["errors"] += page["outcome"] in ERROR_OUTCOMES
@@ -173,12 +192,10 @@ def quality_rows(documents: pa.Table) -> list[dict]:
 
 def report_tables(out: Path, report: dict) -> dict[str, list[dict]]:
     """The report's key tables as plain rows, keyed by a Prefect-artifact-safe name (lowercase-with-dashes)."""
-    documents = read_documents(out)
-    pages = read_run_pages(out, str(report["run_id"]))
-    return _tables(documents, pages, report)
+    return read_corpus(out, report).tables
 
 
-def _tables(documents: pa.Table, pages: pa.Table, report: dict) -> dict[str, list[dict]]:
+def _tables(documents: pa.Table, pages: list[dict], report: dict) -> dict[str, list[dict]]:
     return {
         "outcomes": outcome_rows(pages),
         "drop-reasons": drop_reason_rows(report),
@@ -212,12 +229,12 @@ def lowest_quality(documents: pa.Table) -> list[dict]:
     return top.select(columns).to_pylist()
 
 
-def fetch_offsets(pages: pa.Table, hosts: list[str]) -> tuple[dict[str, list[tuple[float, str]]], float]:
+def fetch_offsets(pages: list[dict], hosts: list[str]) -> tuple[dict[str, list[tuple[float, str]]], float]:
     """Per host, (seconds since the run's first response, outcome) of its responses; and the run's span.
 
     A host with more than DOTS_PER_HOST responses is sampled evenly, so a big crawl stays a small page.
     """
-    rows = [p for p in pages.select(["host", "outcome", "fetched_at"]).to_pylist() if p["fetched_at"]]
+    rows = [p for p in pages if p["fetched_at"]]
     if not rows:
         return {}, 0.0
     start = min(p["fetched_at"] for p in rows)
@@ -527,8 +544,8 @@ def tag_section(tables: dict[str, list[dict]]) -> str:
                 f'<div class="facets">{"".join(charts)}</div>', html_table(tables["tags"], "Table: tags"), wide=True)
 
 
-def host_section(tables: dict[str, list[dict]], pages: pa.Table) -> str:
-    per_host = Counter(zip(pages.column("host").to_pylist(), pages.column("outcome").to_pylist()))
+def host_section(tables: dict[str, list[dict]], pages: list[dict]) -> str:
+    per_host = Counter((page["host"], page["outcome"]) for page in pages)
     outcomes = [r["outcome"] for r in tables["outcomes"]]
     busiest = sorted(tables["hosts"], key=lambda r: (-r["urls"], r["host"]))[:TOP_HOSTS]
     bars = [Bar(r["host"], tuple(Segment(o, per_host[r["host"], o], outcome_colour(o))
@@ -609,9 +626,12 @@ def run_time(run_id: str) -> str:
 
 def render_report_html(out: Path, report: dict) -> str:
     """The report page for the corpus in ``out`` and one run's report (the JSON in ``out/runs/``)."""
+    return _render_report_html(out, report, read_corpus(out, report))
+
+
+def _render_report_html(out: Path, report: dict, corpus: CorpusRead) -> str:
     run_id = str(report["run_id"])
-    documents, pages = read_documents(out), read_run_pages(out, run_id)
-    tables = _tables(documents, pages, report)
+    documents, pages, tables = corpus.documents, corpus.run_pages, corpus.tables
     body = "".join([
         f"<header><h1>cuishou corpus report</h1><p>run {escape(run_id)} · {escape(run_time(run_id))} · "
         f"{report.get('seconds', 0):.1f} s · <code>{escape(str(out))}</code></p></header>",
@@ -632,6 +652,6 @@ def render_report_html(out: Path, report: dict) -> str:
             f"<body><main>{body}</main></body></html>\n")
 
 
-def write_report_html(out: Path, report: dict) -> Path:
-    """Write ``out/report.html`` atomically: a reader never sees half a page."""
-    return write_text_atomic(out / "report.html", render_report_html(out, report))
+def write_report_html(out: Path, report: dict, corpus: CorpusRead | None = None) -> Path:
+    """Write ``out/report.html`` atomically: a reader never sees half a page. ``corpus``: already read."""
+    return write_text_atomic(out / "report.html", _render_report_html(out, report, corpus or read_corpus(out, report)))

@@ -53,7 +53,11 @@ def scrubbed_gaps(text: str) -> int:
 
 def spin_density(text: str) -> float:
     """Spinner-marker hits per 1,000 Han characters."""
-    han = len(_HAN.findall(text))
+    return _spin_density(text, len(_HAN.findall(text)))
+
+
+def _spin_density(text: str, han: int) -> float:
+    """Spinner-marker hits per 1,000 of the text's ``han`` Han characters."""
     return 1000 * len(_SPIN.findall(text)) / han if han else 0.0
 
 
@@ -81,7 +85,7 @@ def quality_signals(raw_text: str, clean: CleanText) -> dict[str, float | int]:
     """Signals of one page: raw_text is the extracted text before cleaning."""
     han = len(_HAN.findall(clean.text))
     gaps = scrubbed_gaps(clean.text)
-    spin = spin_density(clean.text)
+    spin = _spin_density(clean.text, han)
     junk = removed_share(raw_text, clean)
     gaps_per_1k = 1000 * gaps / han if han else 0.0
     return {
@@ -89,7 +93,5 @@ def quality_signals(raw_text: str, clean: CleanText) -> dict[str, float | int]:
         "scrubbed_gaps": gaps,
         "spin_density": round(spin, 2),
         "removed_share": round(junk, 4),
-        "n_comments": len(clean.comments),
-        "n_removed": len(clean.removed),
         "quality_score": score(han, spin, gaps_per_1k, junk),
     }

@@ -85,9 +85,20 @@ def write_partitioned(
     return written
 
 
+def _run_prefix(run_id: str) -> str:
+    """The files of one run are named ``part-<run_id>-NNNNN.parquet``."""
+    return f"part-{run_id}"
+
+
 def run_parts(folder: Path, run_id: str) -> list[Path]:
     """The Parquet files one run wrote under a table folder."""
-    return sorted(folder.glob(f"**/part-{run_id}-*.parquet")) if folder.exists() else []
+    return sorted(folder.glob(f"**/{_run_prefix(run_id)}-*.parquet")) if folder.exists() else []
+
+
+def _parts_except(folder: Path, skip_run: str | None) -> list[Path]:
+    """The Parquet files under a table folder, without those of run ``skip_run``."""
+    skipped = set(run_parts(folder, skip_run)) if skip_run else set()
+    return [path for path in sorted(folder.glob("**/*.parquet")) if path not in skipped]
 
 
 def remove_run_parts(out: Path, run_id: str) -> None:
@@ -104,7 +115,7 @@ def write_corpus(out: Path, run_id: str, documents: list[dict], pages: list[dict
     redoing a run never duplicates rows.
     """
     remove_run_parts(out, run_id)
-    prefix = f"part-{run_id}"
+    prefix = _run_prefix(run_id)
     today = datetime.now(UTC).date().isoformat()
     return {
         "documents": write_partitioned(documents, DOCUMENT_SCHEMA, out / "documents", "crawl_date", prefix, today),
@@ -114,7 +125,7 @@ def write_corpus(out: Path, run_id: str, documents: list[dict], pages: list[dict
 
 def corpus_doc_ids(out: Path, skip_run: str | None = None) -> set[str]:
     """doc_ids already in the corpus (only the doc_id column is read)."""
-    files = [p for p in (out / "documents").glob("**/*.parquet") if not skip_run or f"part-{skip_run}-" not in p.name]
+    files = _parts_except(out / "documents", skip_run)
     if not files:
         return set()
     return set(ds.dataset(files, format="parquet").to_table(columns=["doc_id"]).column("doc_id").to_pylist())
@@ -124,18 +135,20 @@ CLUSTER_COLUMNS = ("dup_cluster", "is_canonical", "cluster_size", "dup_similarit
 
 
 def refresh_cluster_columns(out: Path, assignments: dict[str, dict], skip_run: str) -> list[Path]:
-    """Rewrite earlier runs' document files whose cluster columns changed (a merge, a new canonical)."""
+    """Rewrite earlier runs' document files whose cluster columns changed (a merge, a new canonical).
+
+    Only doc_id and the cluster columns are read to compare; a file is read whole only to be rewritten.
+    """
     rewritten = []
-    for path in sorted((out / "documents").glob("**/*.parquet")):
-        if f"part-{skip_run}-" in path.name:
-            continue
-        table = pq.read_table(path, schema=DOCUMENT_SCHEMA)
-        ids = table.column("doc_id").to_pylist()
-        current = {name: table.column(name).to_pylist() for name in CLUSTER_COLUMNS}
+    for path in _parts_except(out / "documents", skip_run):
+        clusters = pq.read_table(path, columns=["doc_id", *CLUSTER_COLUMNS], schema=DOCUMENT_SCHEMA)
+        ids = clusters.column("doc_id").to_pylist()
+        current = {name: clusters.column(name).to_pylist() for name in CLUSTER_COLUMNS}
         wanted = {name: [assignments[i][name] if i in assignments else current[name][k] for k, i in enumerate(ids)]
                   for name in CLUSTER_COLUMNS}
         if wanted == current:
             continue
+        table = pq.read_table(path, schema=DOCUMENT_SCHEMA)
         for name in CLUSTER_COLUMNS:
             field = table.schema.field(name)
             table = table.set_column(table.schema.get_field_index(name), field, pa.array(wanted[name], field.type))
