@@ -27,7 +27,6 @@ import importlib.util
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.quality import free_port, wait_for_port  # noqa: E402
 
 if TYPE_CHECKING:
     from extract.state import RunJournal
@@ -186,23 +187,13 @@ def serve(port: int, hosts: int, pages: int, latency: float) -> None:
     server.serve_forever()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen, str]:
     port = free_port()
     command = [sys.executable, __file__, "--role", "serve", "--port", str(port), "--hosts", str(args.hosts),
                "--pages", str(args.pages), "--latency", str(args.latency)]
     process = subprocess.Popen(command)
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return process, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.05)
+    if wait_for_port(port, attempts=200):
+        return process, f"http://127.0.0.1:{port}"
     process.kill()
     raise SystemExit("site server did not start")
 

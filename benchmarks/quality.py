@@ -43,23 +43,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for_port(port: int, attempts: int = 100) -> bool:
+    """Whether something accepts connections on 127.0.0.1:``port`` within ``attempts`` tries 0.05 s apart."""
+    for _ in range(attempts):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
 def serve(site: Path, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, str(site / "site_server.py"), "--root", str(site), "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=open(log, "w"),
     )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    wait_for_port(port)
     return process, f"http://127.0.0.1:{port}"
 
 
-def requested_urls(log: Path) -> set[str]:
-    return set(re.findall(r'"GET (http://\S+) HTTP', log.read_text(encoding="utf-8", errors="replace")))
+def requested_urls(log: Path, start: int = 0) -> set[str]:
+    """The URLs the dev site server logged a GET for, from character ``start`` of its log on."""
+    return set(re.findall(r'"GET (http://\S+) HTTP', log.read_text(encoding="utf-8", errors="replace")[start:]))
 
 
 def build_corpus(site: Path, out: Path) -> tuple[list[dict], set[str], float]:

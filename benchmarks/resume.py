@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import sqlite3
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import pyarrow.dataset as ds
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.quality import DEFAULT_SITE, serve  # noqa: E402
+from benchmarks.quality import DEFAULT_SITE, requested_urls, serve  # noqa: E402
 
 DOCUMENT_COLUMNS = ["doc_id", "text", "dup_cluster", "is_canonical"]
 
@@ -50,10 +49,6 @@ def corpus_rows(out: Path) -> tuple[list, list]:
             sorted((r["url"], r["outcome"]) for r in pages))
 
 
-def requested(log: Path, start: int = 0) -> list[str]:
-    return re.findall(r'"GET (http://\S+) HTTP', log.read_text(encoding="utf-8", errors="replace")[start:])
-
-
 def killed_then_resumed(site: Path, work: Path, seed: int) -> dict:
     out, log = work / f"seed-{seed}", work / f"seed-{seed}.log"
     process_server, proxy = serve(site, log)
@@ -71,7 +66,7 @@ def killed_then_resumed(site: Path, work: Path, seed: int) -> dict:
         resumed = subprocess.run(build_command(site, proxy, out), capture_output=True, text=True)
         if resumed.returncode != 0:
             raise SystemExit(f"seed {seed}: the resumed run failed:\n{resumed.stderr[-2000:]}")
-        again = set(requested(log, log_at_kill)) & journaled
+        again = requested_urls(log, log_at_kill) & journaled
     finally:
         process_server.terminate()
         process_server.wait()
