@@ -16,7 +16,24 @@ class Reply:
     delay: float = 0.0
 
 
-class ScriptedServer:
+class LocalServer:
+    """A threaded HTTP server on 127.0.0.1, on a free port, for the span of a ``with`` block."""
+
+    def _listen(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self):
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class ScriptedServer(LocalServer):
     """Serves ``routes[path]`` replies in order (the last one repeats); logs request times and headers."""
 
     def __init__(self, routes: dict[str, list[Reply]]):
@@ -50,17 +67,7 @@ class ScriptedServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def __enter__(self) -> ScriptedServer:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._listen(Handler)
 
     def count(self, path: str) -> int:
         return sum(1 for p, _ in self.hits if p == path)

@@ -15,7 +15,6 @@ import io
 import socket
 import sqlite3
 import struct
-import threading
 import time
 import tracemalloc
 from collections import Counter
@@ -23,12 +22,12 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from http_server import Reply, ScriptedServer
+from http_server import LocalServer, Reply, ScriptedServer
 
 from extract.archive import WarcArchive, iter_responses
 from extract.crawl import CrawlConfig, Crawler
@@ -238,7 +237,7 @@ SEEDS = ["http://ok.test/", "http://ok.test/to-internal", "http://slow.test/read
 # --- the server -------------------------------------------------------------------------------
 
 
-class FaultServer:
+class FaultServer(LocalServer):
     """Serves ``routes[(host, path)]`` on 127.0.0.1 as a proxy would; logs every (host, path) asked for."""
 
     def __init__(self, routes: dict[tuple[str, str], Behaviour]):
@@ -261,17 +260,7 @@ class FaultServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the crawler hung up: a size limit or a timeout
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def __enter__(self) -> FaultServer:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._listen(Handler)
 
 
 @contextmanager
