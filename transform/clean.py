@@ -40,7 +40,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extract.html_text import COMMENT_HEADINGS, HAN, LIST_BULLET, ExtractedPage, squash, tidy
+from extract.html import ExtractedPage
+from extract.html.comments import COMMENT_HEADINGS
+from extract.html.dom import HAN, LIST_BULLET, squash, tidy
 from extract.script import fold
 
 _DATE = r"(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from importlib.metadata import version
 
 from extract.decode import decode_html
-from extract.html_text import extract_page
+from extract.html import extract_page
 from extract.urls import host_of
 from transform.clean import clean_page
 from transform.quality import quality_signals

@@ -16,7 +16,8 @@ from dev_site import ARTICLES, dev_html
 from public_pages import public_page
 
 from benchmarks.scoring import bigram_f1
-from extract.html_text import ExtractedPage, extract_page, squash, text_only_page
+from extract.html import ExtractedPage, extract_page, text_only_page
+from extract.html.dom import squash
 from transform.clean import CleanText, clean_page
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

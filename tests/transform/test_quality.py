@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.html_text import text_only_page
+from extract.html import text_only_page
 from transform.clean import CleanText, clean_page
 from transform.quality import SCRUBBED_GAP_PATTERNS, quality_signals, score, scrubbed_gaps, spin_density
 

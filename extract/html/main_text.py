@@ -1,0 +1,147 @@
+"""The main text of a page: trafilatura, after layout tables become blocks, with thread replies kept.
+
+trafilatura picks the main text (it is the most robust general extractor we measured). Two page
+types are routed before it: old pages laid out with tables get those tables turned into blocks
+(read as data tables, the whole page came out as rows), and forum/Q&A threads keep their replies,
+which trafilatura files as comments, in the main text.
+"""
+
+from __future__ import annotations
+
+import re
+from configparser import ConfigParser
+from copy import deepcopy
+
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.settings import DEFAULT_CONFIG
+from trafilatura.utils import load_html
+
+from extract.html.dom import schema_types, squash
+
+# Addresses of forum and Q&A threads, and the schema.org types such pages declare.
+_THREAD_URL = re.compile(
+    r"^[a-z]+://[^/?#]*(?:bbs|forum|discuss|community|tieba)[^/?#]*(?:[/?#]|$)"
+    r"|/(?:threads?|topics?|t|d|forums?|bbs|questions?|discussions?|faq|ask)/"
+    r"|viewthread\.php|showthread\.php|showtopic|forum\.php\?mod=viewthread|read\.php\?tid",
+    re.I,
+)
+_THREAD_TYPES = frozenset({"DiscussionForumPosting", "QAPage"})
+FLAT_TEXT_MIN_CHARS = 100  # a one-line extraction this long is a flattened page, not one paragraph
+HTML_START_CHARS = 50  # how far trafilatura looks for "html" before doubting a document
+LAYOUT_TABLE_PAGE_SHARE = 0.3  # a layout table holds at least this share of the page's text...
+LAYOUT_CELL_MIN_CHARS = 150  # ...and nests tables or has a cell this long...
+LAYOUT_CELL_TABLE_SHARE = 0.5  # ...holding this share of the table's text
+SHORT_THREAD_CHARS = 500  # a thread's recall text shorter than this gets the balanced pass too...
+THREAD_RETRY_GAIN = 1.5  # ...which replaces it when it is this many times longer
+
+_SHORT_PAGE_CONFIG = deepcopy(DEFAULT_CONFIG)
+_SHORT_PAGE_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "60")
+
+
+def is_thread(url: str | None, json_ld: list[dict]) -> bool:
+    """A forum or Q&A thread, by its schema.org type or its address (bbs./forum., /thread/,
+    viewthread.php ...): there the replies are the content, not a comment section."""
+    if any(_THREAD_TYPES.intersection(schema_types(o)) for o in json_ld):
+        return True
+    return bool(url and url.startswith(("http://", "https://")) and _THREAD_URL.search(url))
+
+
+def main_text(html: str, url: str | None, thread: bool) -> str:
+    """trafilatura's main text, recall-oriented (it otherwise drops h3 section headings on some
+    templates), with no cross-document dedup (its global cache makes output order-dependent).
+
+    Layout tables are turned into blocks first (``_layout_tables_as_blocks``). trafilatura
+    rejects markup with no "html" near its start and a single root element, as in crawl dumps
+    that wrap the page in ``<text id=URL>`` instead of ``<html>``; such a page gets a second
+    chance inside an ``<html><body>`` shell.
+
+    Below MIN_EXTRACTED_SIZE (250 chars) trafilatura falls back to a baseline that can flatten a
+    short <article> into one line; lines matter to the cleaner, so such a page is extracted again
+    with a lower threshold.
+
+    On a thread, a short result means the recall pass stopped at one post or a widget; the
+    balanced pass (whose thread-forum rescue reaches the posts) is taken when it finds clearly more."""
+    tree = _layout_tables_as_blocks(html)
+    text = _trafilatura_text(tree, url, DEFAULT_CONFIG, thread) if tree is not None else ""
+    if not text.strip() and _is_doubted_markup(html):
+        tree = _layout_tables_as_blocks(f"<html><body>{html}</body></html>")
+        text = _trafilatura_text(tree, url, DEFAULT_CONFIG, thread) if tree is not None else ""
+    if tree is None:
+        return text
+    if "\n" not in text.strip() and len(text) >= FLAT_TEXT_MIN_CHARS:
+        text = _trafilatura_text(tree, url, _SHORT_PAGE_CONFIG, thread) or text
+    if thread and len(squash(text)) < SHORT_THREAD_CHARS:
+        balanced = _trafilatura_text(tree, url, DEFAULT_CONFIG, thread, favor_recall=False)
+        if len(squash(balanced)) >= THREAD_RETRY_GAIN * len(squash(text)):
+            return balanced
+    return text
+
+
+def _is_doubted_markup(html: str) -> bool:
+    """Markup (it opens with a tag) without "html" where trafilatura looks for it."""
+    return html.lstrip().startswith("<") and "html" not in html[:HTML_START_CHARS].lower()
+
+
+def _text_chars(element: HtmlElement) -> int:
+    return len("".join(element.itertext()).strip())
+
+
+def _own_parts(table: HtmlElement) -> list[HtmlElement]:
+    """The table's own sections, rows and cells (not those of tables nested in it)."""
+    return [
+        el for el in table.iter("tbody", "thead", "tfoot", "tr", "td", "th")
+        if next(el.iterancestors("table")) is table
+    ]
+
+
+def _is_layout_table(table: HtmlElement, min_chars: float) -> bool:
+    """A table used for layout, not data: it holds at least ``min_chars`` and either nests
+    tables or has one cell holding most of its text (the article column)."""
+    chars = _text_chars(table)
+    if chars < min_chars:
+        return False
+    if table.find(".//table") is not None:
+        return True
+    cells = [_text_chars(cell) for cell in table.iter("td", "th")]
+    return bool(cells) and max(cells) >= LAYOUT_CELL_MIN_CHARS and max(cells) >= LAYOUT_CELL_TABLE_SHARE * chars
+
+
+def _layout_tables_as_blocks(html: str) -> HtmlElement | None:
+    """The page's tree with layout tables turned into divs. trafilatura reads a layout table
+    as one data table and prints the whole page (menus, ads, the article) as table rows; as
+    blocks, its usual boilerplate scoring applies. A layout table holds a good share of the page,
+    or sits in one; data tables inside stay tables. None when trafilatura's loader rejects the markup."""
+    tree = load_html(html)
+    if tree is None:
+        return None
+    page_share = LAYOUT_TABLE_PAGE_SHARE * _text_chars(tree)
+    layout = []
+    for table in tree.iter("table"):
+        inside_layout = any(outer in layout for outer in table.iterancestors("table"))
+        if _is_layout_table(table, 0 if inside_layout else page_share):
+            layout.append(table)
+    for table in layout:
+        for element in [table, *_own_parts(table)]:
+            element.tag = "div"
+    return tree
+
+
+def _trafilatura_text(
+    tree: HtmlElement, url: str | None, config: ConfigParser, thread: bool, favor_recall: bool = True
+) -> str:
+    """trafilatura's text of the page (it copies the tree); on a thread its "comments", which
+    are the replies, are appended: there they are the content."""
+    doc = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        favor_recall=favor_recall,
+        include_comments=True,
+        deduplicate=False,
+        with_metadata=False,
+        config=config,
+    )
+    if not doc:
+        return ""
+    text, posts = doc.text or "", doc.comments or ""
+    return f"{text}\n{posts}" if thread and posts else text
