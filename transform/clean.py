@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from extract.html import ExtractedPage
 from extract.html.comments import COMMENT_HEADINGS
 from extract.html.dom import HAN, LIST_BULLET, squash, tidy
+from extract.html.listing import LinkIndex
 from extract.script import fold
 
 _DATE = r"(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
@@ -51,6 +52,7 @@ _SPACED_DATE = re.compile(_DATE)
 _BARE_DATE = re.compile(rf"^{_DATE}$")
 _SENTENCE_END = re.compile(r"[。!;…]|\.$")
 _DIGITS = re.compile(r"\d+")
+_BLANK = re.compile(r"[\W_]*")  # a line with no word in it (a lone list bullet)
 _LIST_NUMBER = re.compile(r"^\d{1,2}[.、)]?\s+")  # "1 标题": a numbered list item before a link text
 
 # --- comment sections -------------------------------------------------------------------------
@@ -99,56 +101,98 @@ DIALOG_HEADINGS = re.compile(
 LINK_TITLE_MAX_CHARS = 40  # a line in a link list is a title: short, no sentence punctuation
 LINK_IN_LINE_MIN_CHARS = 8  # a list item holding a link this long is a linked teaser ("日期 标题", "来源· 标题 摘要")
 LINK_RUN_MIN_LINES = 3  # this many consecutive link-text lines are a link list even without a heading
-LINK_LIST_CONTENT_SHARE = 0.9  # link runs holding more of the text than this are the page's content
+LINK_LIST_CONTENT_SHARE = 0.9  # link runs holding more of the text than this...
+LINK_LIST_MIN_REST_CHARS = 80  # ...with less text than this beside them are the page's content
 LINK_CELL_MIN_CHARS = 4  # links this long count when a table cell holds several links run together
 LINK_CELL_COVERAGE = 0.8  # share of a cell's characters in link texts that makes it a cell of links
 LINK_ROW_LABEL_MAX_CHARS = 8  # a row of links may carry one short label cell (今日推荐, 图片精选)
 TABLE_FILLER = frozenset({"·", "•", "-", "|", "\\|", "---"})  # bullets and separators in table cells
 
 # --- single-line rules: (rule, pattern) in match order, on the key ---------------------------
+# An English date line (Saturday, September 10th, 2005 10:56 am) and a US-style numeric one (7/5/2005 9:23:57 PM).
+_EN_DATE = (
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"\d{1,2}(?:st|nd|rd|th)?,(?:19|20)\d{2}(?:\d{1,2}:\d{2}(?::\d{2})?(?:am|pm)?)?"
+)
+_US_DATE = r"\d{1,2}/\d{1,2}/(?:19|20)\d{2}(?:\d{1,2}:\d{2}(?::\d{2})?(?:am|pm)?)?"
+# Counters printed beside a date or on their own: 阅读:3727, 点击 313次, 网友评论 0 条, 8.7万次浏览.
+_COUNTER = r"(?:阅读|阅读数|阅读量|浏览|浏览量|浏览次数|点击|点击数|点击量|人气|热度|评论|评论数|网友评论|回复|回复数)"
+# Credit labels of news and blog templates: who edited, wrote, translated or photographed.
+_CREDIT = (
+    r"(?:责任编辑|本版编辑|本文编辑|实习编辑|值班编辑|网络编辑|编辑|编审|校对|审核|审校|终审|监制|统筹|策划|出品|制作|撰稿|撰文"
+    r"|采写|采访|记者|摄影|摄像|图片|图|文|文字|作者|主编|编译|翻译|译者|译|整理)"
+)
 LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (rule, re.compile(pattern, re.I))
     for rule, pattern in (
-        # bylines above the body: source / author / date labels
+        # bylines above the body: date lines, with source, author or counters beside the date
         (
             "byline",
-            rf"^(?:来源[::][^。]{{0,30}})?(?:发布|发表|更新)?(?:时间|日期)[::]{_DATE}(?:(?:来源|作者|编辑)[::].{{0,30}})*$",
+            rf"^(?:来源[::][^。]{{0,30}})?(?:发布|发表|更新|上传|录入)?(?:时间|日期)[::]{_DATE}(?:(?:来源|作者|编辑)[::].{{0,30}})*$",
         ),
-        ("byline", rf"^{_DATE}(?:来源[::].{{0,30}})?$"),
+        ("byline", rf"^(?:发布|发表|更新|发布于|发表于)[::]?{_DATE}$"),
+        ("byline", rf"^{_DATE}(?:\(?来源[::].{{0,30}})?$"),
         ("byline", rf"^\({_DATE}\)$"),
         ("byline", rf"^(?:作者|来源)[::][^。]{{0,30}}(?:{_DATE})?$"),
         ("byline", rf"^{_DATE_TIME}[^。,|│]{{0,16}}$"),  # timestamp and source: 2021-01-20 04:29:44 39健康网
-        ("byline", r"^原标题[::]"),
-        # copyright and disclaimer footers, editor credits, permalinks
+        ("byline", rf"^(?:发表于|发布于|发表时间[::]?|发布时间[::]?)?{_DATE}.{{0,6}}\(?{_COUNTER}[::]?\d+"),
+        ("byline", rf"^(?:{_EN_DATE}|{_US_DATE})$"),
+        ("byline", r"^(?:发布|发表|更新)?(?:时间|日期)[::]?$"),  # the label whose date is on the next line
+        # copyright and disclaimer footers, site licences, permalinks
         ("footer_disclaimer", r"^(?:版权与)?免责声明[::]?"),
         ("footer_disclaimer", r"^(?:特别)?声明[::]"),
         ("footer_disclaimer", r"^版权(?:声明|所有)"),
         ("footer_disclaimer", r"copyright|allrightsreserved|©|版权所有"),
         ("footer_disclaimer", r"icp(?:备|证)|公网安备"),
-        ("footer_disclaimer", r"^本文(?:链接|地址|网址|来源|通告引用|引用通告)"),
-        ("footer_disclaimer", r"^[【\[]?(?:责任)?编辑[::]"),
-        ("footer_disclaimer", r"^(?:原文|文章)?(?:出处|来源)[::][^。]{0,30}$"),
         ("footer_disclaimer", r"未经.{0,12}(?:授权|许可|同意).{0,12}(?:不得|请勿|禁止|严禁)(?:转载|复制|使用)"),
         ("footer_disclaimer", r"(?:转载|摘编)目的在于传递更多信息"),
         ("footer_disclaimer", r"如(?:有|涉及|因).{0,20}(?:侵权|版权).{0,30}(?:联系|删除)"),
         ("footer_disclaimer", r"仅代表作者(?:本人)?(?:观点)?"),
         ("footer_disclaimer", r"仅提供信息存储(?:空间)?服务"),
         ("footer_disclaimer", r"^[①-⑩].{0,60}(?:本网|本站|转载|版权)"),
+        ("footer_disclaimer", r"(?:新闻信息服务|网络传播视听节目|增值电信业务经营)许可证|网证\d|网备字|^反侵权公告"),
+        ("footer_disclaimer", r"^(?!.*(?:拨打|可以|通过|向))[^。]{0,8}违法和不良信息举报(?:中心|电话|邮箱)(?:[::].{0,60})?$"),
+        # who wrote, edited, translated: credit lines, reporter lines, source and reprint notices
+        ("attribution", rf"^[(\[【]?{_CREDIT}[::|/][^。!?]{{0,40}}?[)\]】]?$"),
+        (
+            "attribution",
+            r"^(?:[^\s。,!?]{0,16}(?:报|社|台|网|刊|频道|站|中心))?(?:本报|本台|本刊|本网|特约|见习|实习)?(?:记者|通讯员|实习生)"
+            r"(?:[\u4e00-\u9fff·]{2,4}){1,4}(?:[\u4e00-\u9fff]{0,8}报道|摄|发自[\u4e00-\u9fff]{2,8}|采写)?$",
+        ),
+        ("attribution", r"^原(?:标题|题|题为|文标题)[::]"),
+        ("attribution", r"^[(\[【]?(?:本文|文章|稿件|内容)?(?:来源|来自|转自|转载自|摘自|选自|源自|原载|出处)(?:于)?[::]?[^。!?]{0,60}$"),
+        ("attribution", r"^(?:原文|文章)?(?:出处|来源)[::][^。]{0,30}$"),
+        ("attribution", r"^本文(?:链接|地址|网址|来源|来自|转自|通告引用|引用通告)"),
+        ("attribution", r"转载(?:请|须|需|时请|时务请|务请)?(?:务必|一定)?(?:注明|标明|保留)"),
+        ("attribution", r"(?:禁止|谢绝|严禁|不得|请勿)(?:商业|任何)?(?:转载|复制)|转载申请|版权合作"),
+        ("attribution", r"^本作品为.{0,30}原创"),
+        ("attribution", r"^[【\[(]?(?:责任)?编辑[::]"),
         # navigation, sharing, widgets, ads
         ("chrome", r"^(?:totop|返回顶部|回到顶部|top)$"),
-        ("chrome", r"^(?:首页|上一页|下一页|尾页|更多|展开全文|阅读全文|收起)$"),
+        ("chrome", r"^(?:首页|上一页|下一页|尾页|更多|展开全文|阅读全文|收起|已显示全部内容|更多回答|已编辑|关注|\+关注)$"),
         ("chrome", r"^(?:上一篇|下一篇)[::]"),
         ("chrome", r"^(?:首页)?\|?上一页.{0,30}下一页(?:\|?尾页)?$"),
         ("chrome", r"^(?:广告|举报|举报/反馈|加载更多\S{0,4})$"),
-        ("chrome", r"^(?:分享到|分享至)[::]"),
-        ("chrome", r"^(?:本文|文章)?(?:标签|tags?)[::]"),
-        ("chrome", r"^(?:阅读|浏览|阅读量)(?:\(\d+\)|[::]\d+)"),
+        ("chrome", rf"^{_DATE}广告$"),
+        ("chrome", r"^(?:分享到|分享至)[::]?|^分享让更多人看到$|^选择其他平台"),
+        ("chrome", r"^(?:本文|文章)?(?:标签|tags?|关键字|关键词)[::]"),
+        ("chrome", rf"^(?:阅读|浏览|阅读量)(?:\(\d+\)|[::]\d+)|^{_COUNTER}[::]?\d+(?:次|条|人)?$|^共?\d+(?:次|条)?{_COUNTER}$"),
         ("chrome", r"^首页(?:>|/|»)"),
         ("chrome", r"^当前位置[::]"),
         ("chrome", r"^(?:[^>。,]{1,16}>){2,}[^>。,]{0,20}$"),  # breadcrumb: 科技>要闻>正文
         ("chrome", r"^(?:点击右上角.{0,12}|朋友圈|请使用浏览器(?:的)?分享功能.{0,10}|阅读剩余全文.{0,4})$"),
+        ("chrome", r"^点击浏览器(?:下方|右上角)"),
         ("chrome", r"点击(?:免费)?咨询$"),
         ("chrome", r"^最新推荐文章于.{0,30}发布$"),
+        ("chrome", r"字体[::]?(?:大|放大|缩小)"),  # 【字体：大 中 小】, 字体放大 | 字体缩小 toolbars
+        ("chrome", r"^(?:页面功能)?(?:[【\[][^】\]]{1,10}[】\]]){2,}$"),  # 【打印】【关闭】 button rows
+        ("chrome", r"^(?:进入|点击进入|去)[【\[].{1,20}[】\]]\S{0,4}$"),  # 进入【新浪财经股吧】讨论
+        ("chrome", r"^更多.{0,40}请?(?:继续)?关注|^[(]?更多(?:内容|精彩|资讯).{0,10}关注"),
+        ("chrome", r"^返回\S{0,6},?查看更多$"),
+        (
+            "chrome",
+            r"^(?:下载|打开)\S{0,8}(?:客户端|app)|^(?:独家抢先看|登录后内容更精彩|浏览器更新提醒.{0,40})$|^您还未登录|^是否.?确认.?跳转|^轮播图预览",
+        ),
         # video player controls and errors printed as text
         (
             "chrome",
@@ -227,10 +271,12 @@ def match_key(text: str) -> str:
 
 
 def _start(page: ExtractedPage) -> _Work:
-    """The page's non-empty lines and their matching views (one OpenCC call for the whole text)."""
+    """The page's non-empty lines and their matching views (one OpenCC call for the whole text).
+    A table row with a single non-empty cell is matched as that cell: old layouts print bylines,
+    credits and footers as such rows."""
     raw = [line.strip() for line in page.text.split("\n")]
     raw = [line for line in raw if line]
-    unbulleted = [LIST_BULLET.sub("", line) for line in raw]
+    unbulleted = [_single_cell(line) or LIST_BULLET.sub("", line) for line in raw]
     spaced = fold("\n".join(unbulleted)).split("\n")
     if len(spaced) != len(raw):  # OpenCC never merges lines in practice; stay safe if it ever does
         spaced = [fold(line) for line in unbulleted]
@@ -238,6 +284,14 @@ def _start(page: ExtractedPage) -> _Work:
     keys = [squash(line) for line in spaced]
     link_keys = [squash(_LIST_NUMBER.sub("", line)) for line in unbulleted]
     return _Work(page, raw, spaced, keys, link_keys, [None] * len(raw))
+
+
+def _single_cell(raw: str) -> str | None:
+    """The text of a table row ('| a |  |') that has exactly one non-empty cell, else None."""
+    if not raw.startswith("|"):
+        return None
+    cells = [cell for cell in (c.strip() for c in raw.strip("|").split("|")) if cell and cell not in TABLE_FILLER]
+    return cells[0] if len(cells) == 1 else None
 
 
 def _comment_item(key: str, spaced: str, in_section: bool) -> str | None:
@@ -401,26 +455,35 @@ def _remove_dialogs(work: _Work) -> None:
 
 
 def _link_runs(work: _Work) -> list[list[int]]:
-    """Runs of LINK_RUN_MIN_LINES+ lines that are each the whole text of a link on the page."""
-    links = work.page.link_texts
+    """Runs of LINK_RUN_MIN_LINES+ lines that are each the whole text of a link on the page, or
+    a link's text with only metadata beside it. Empty list items ("-") inside a run belong to it."""
+    links = LinkIndex(work.page.link_texts)
     runs: list[list[int]] = []
     run: list[int] = []
     for i in [*work.alive(), None]:
-        if i is not None and work.link_key[i] in links and len(work.key[i]) <= LINK_TITLE_MAX_CHARS:
+        if i is not None and (_BLANK.fullmatch(work.key[i]) or _is_link_line(work, i, links)):
             run.append(i)
             continue
-        if len(run) >= LINK_RUN_MIN_LINES:
+        if sum(1 for j in run if not _BLANK.fullmatch(work.key[j])) >= LINK_RUN_MIN_LINES:
             runs.append(run)
         run = []
     return runs
 
 
+def _is_link_line(work: _Work, i: int, links: LinkIndex) -> bool:
+    return (work.link_key[i] in links.texts and len(work.key[i]) <= LINK_TITLE_MAX_CHARS) or (
+        links.is_link_with_metadata(work.link_key[i])
+    )
+
+
 def _remove_link_runs(work: _Work) -> None:
-    """Runs of link titles (sidebars, related lists) beside an article. When they are nearly all
-    of the text, the links are the page's content (a book's chapter list, a directory) and stay."""
+    """Runs of link titles (sidebars, related lists, reply trees) beside an article. When they are
+    nearly all of the text and little else is left, the links are the page's content (a book's
+    chapter list, a directory) and stay."""
     in_runs = [i for run in _link_runs(work) for i in run]
     run_chars = sum(len(work.key[i]) for i in in_runs)
-    if run_chars > LINK_LIST_CONTENT_SHARE * sum(len(work.key[i]) for i in work.alive()):
+    rest_chars = sum(len(work.key[i]) for i in work.alive()) - run_chars
+    if run_chars > LINK_LIST_CONTENT_SHARE * (run_chars + rest_chars) and rest_chars < LINK_LIST_MIN_REST_CHARS:
         return
     for i in in_runs:
         work.remove(i, "link_farm")

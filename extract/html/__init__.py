@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from extract.html.comments import comment_containers, comment_texts, lead_paragraph
 from extract.html.dates import published_date
 from extract.html.dom import json_ld, squash
-from extract.html.gate import not_article_reason
+from extract.html.gate import GateInput, archive_posts, declares_article, headline_repeated, not_article_reason
 from extract.html.language import detect_language
+from extract.html.listing import LinkIndex
 from extract.html.main_text import is_thread, main_text
 from extract.html.title import article_h1, page_title, site_name
 
@@ -60,10 +61,11 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
     containers = comment_containers(tree, h1, lead_paragraph(text))
     comment_blocks, comment_fragments = comment_texts(containers)
     link_texts = frozenset(t for a in tree.css("a") if (t := squash(a.text())))
-    reason = not_article_reason(title, text, link_texts)
+    published = published_date(tree, h1, containers, structured)
+    reason = not_article_reason(_gate_input(tree, h1, title, text, link_texts, thread, structured, published))
     return ExtractedPage(
         title=title,
-        published=published_date(tree, h1, containers, structured),
+        published=published,
         text=text,
         is_article=reason is None,
         is_thread=thread,
@@ -74,6 +76,21 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
         comment_fragments=comment_fragments,
         link_texts=link_texts,
     )
+
+
+def _gate_input(
+    tree: LexborHTMLParser, h1: LexborNode | None, title: str | None, text: str, link_texts: frozenset[str],
+    thread: bool, structured: list[dict], published: str | None,
+) -> GateInput:
+    """The page's evidence for the article gate. Comment items are collected wherever they are
+    (the lead paragraph inside one does not make it the article), except on a thread, whose
+    replies are its content; so are dated posts under repeated headings."""
+    signals = declares_article(tree, structured) or (
+        headline_repeated(tree, h1, title, text) and (published is not None or thread)
+    )
+    items = [] if thread else comment_containers(tree, h1, None)
+    archive = 0 if thread else archive_posts(tree, items)
+    return GateInput(title, text, LinkIndex(link_texts), signals, thread, comment_texts(items)[1], len(items), archive)
 
 
 def _without_title_echo(text: str, title: str | None) -> str:

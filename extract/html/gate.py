@@ -1,52 +1,157 @@
-"""The article gate: whether a page's main text is one article, or a listing, error page or stub."""
+"""The article gate: whether a page's main content is one article, post or thread.
+
+A page is not an article when it is an error page, a listing (its text is mostly link titles,
+linked items with dates and counters, or cut-off teasers), a list of comments or reviews with no
+article beside them, an archive showing several dated posts each under its own heading, or a
+stub with hardly any prose. Prose alone misjudges short articles (a one-paragraph news flash, a
+question with short answers), so the page's own signals count too: a headline that the
+``<title>``/og:title repeats together with a date or a thread, or article markup (schema.org
+Article types, og:type article, article:published_time). Such a page needs only a little text and
+is a listing only when links are nearly all of it.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from extract.html.dom import LIST_BULLET, squash
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from extract.html.dates import DATE
+from extract.html.dom import LIST_BULLET, contains, document_title, meta, schema_types, squash, tidy
+from extract.html.listing import LinkIndex
 
 # Titles/headings of error pages.
 _ERROR_PAGE = re.compile(
     r"^(?:40[034]|410|50[0234])\b|页面不存在|找不到(?:该|此)?页面|页面已(?:被)?删除|文章不存在|内容已(?:被)?删除"
+    r"|(?:帖子|主题|文章|内容|页面)(?:不存在|已被?删除|已被?屏蔽)|错误(?:信息|提示|页面)|出错了|发生错误|无权(?:访问|查看)"
     r"|not\s+found|page\s+(?:does\s+not|doesn't)\s+exist",
     re.I,
 )
-_ELLIPSIS = ("…", "...", "。。。")
-MIN_PROSE_CHARS = 80  # less prose than this (outside links/teasers) is not an article
+ARTICLE_TYPES = frozenset({
+    "Article", "NewsArticle", "BlogPosting", "Report", "ScholarlyArticle", "TechArticle", "SocialMediaPosting",
+    "DiscussionForumPosting", "QAPage", "LiveBlogPosting", "AnalysisNewsArticle", "ReportageNewsArticle",
+})
+MIN_PROSE_CHARS = 80  # less prose than this (outside links/teasers) is not an article...
+SIGNALLED_MIN_PROSE_CHARS = 8  # ...unless the page signals an article: then this much text will do
 ERROR_PAGE_MAX_PROSE = 300  # an error-looking title only means an error page if the text is this short
-LISTING_SHARE = 0.5  # share of extracted text in link titles/teasers that makes a listing page
+LISTING_SHARE = 0.5  # share of extracted text in link titles/teasers that makes a listing page...
+SIGNALLED_LISTING_SHARE = 0.8  # ...or this share, on a page that signals an article
 LISTING_MAX_PROSE_RUN = 240  # ...unless it also has a stretch of prose this long (an article + link farm)
+THREAD_MAX_PROSE_RUN = 100  # on a thread or a page that signals an article, a post this long will do
 PROSE_LINE_CHARS = 20  # shorter lines (labels, dates, headings) do not count as prose
+SIGNALLED_LINE_CHARS = 8  # on a page that signals an article, lines this long count
+HEADLINE_MIN_CHARS = 4  # a shorter h1 (a site name, 首页) says nothing about the page
+COMMENT_LIST_MIN_ITEMS = 3  # this many comment items holding this many characters of the main text,
+COMMENT_LIST_MIN_CHARS = 200  # with no article beside them: a list of comments or reviews
+ARCHIVE_MIN_POSTS = 3  # this many dated posts, each under a heading of one repeated class: an archive
+ARCHIVE_POST_MIN_CHARS = 150  # a post's text between its heading and the next one
+POST_HEADING_MAX_CHARS = 60
+_SENTENCE_END = re.compile(r"[。！？!?；;]$")
 
 
-def _is_listed(line: str, link_texts: frozenset[str]) -> bool:
-    """A line of a listing: a link title or a teaser cut off with an ellipsis."""
-    return line in link_texts or line.endswith(_ELLIPSIS)
+@dataclass(frozen=True)
+class GateInput:
+    """What the gate weighs: the page's main text and title, and its structural signals."""
+
+    title: str | None
+    text: str
+    links: LinkIndex
+    signals_article: bool = False  # article markup, or a repeated headline with a date or a thread
+    is_thread: bool = False
+    comment_texts: frozenset[str] = frozenset()  # squashed texts of comment items, wherever they are
+    comment_items: int = 0
+    archive_posts: int = 0  # dated posts under headings of one repeated class
 
 
-def _prose_runs(lines: list[str], link_texts: frozenset[str]) -> list[int]:
-    """Characters of prose (lines of PROSE_LINE_CHARS+) in each stretch between listed lines."""
-    runs = [0]
-    for line in lines:
-        if _is_listed(line, link_texts):
-            runs.append(0)
-        elif len(line) >= PROSE_LINE_CHARS:
-            runs[-1] += len(line)
-    return runs
+def declares_article(tree: LexborHTMLParser, json_ld: list[dict]) -> bool:
+    """schema.org Article types in JSON-LD, og:type article or an article:published_time."""
+    if any(ARTICLE_TYPES.intersection(schema_types(o)) for o in json_ld):
+        return True
+    return (meta(tree, "og:type") or "").lower() == "article" or meta(tree, "article:published_time") is not None
 
 
-def not_article_reason(title: str | None, text: str, link_texts: frozenset[str]) -> str | None:
-    """Why the page is not an article (error page, listing of links/teasers, no prose), or None."""
-    lines = [squash(LIST_BULLET.sub("", line)) for line in text.split("\n")]
+def headline_repeated(tree: LexborHTMLParser, h1: LexborNode | None, title: str | None, text: str) -> bool:
+    """The page shows its title as a heading: the h1 is in the <title> or og:title, or the title
+    (its <title> without the site name, when there is no h1) is a line of the main text."""
+    if h1 is not None:
+        headline = squash(h1.text())
+        hints = (document_title(tree), meta(tree, "og:title"))
+        return len(headline) >= HEADLINE_MIN_CHARS and any(headline in squash(hint) for hint in hints if hint)
+    if not title or len(headline := squash(title)) < HEADLINE_MIN_CHARS:
+        return False
+    return any(squash(line) == headline for line in text.split("\n"))
+
+
+def archive_posts(tree: LexborHTMLParser, comment_items: list[LexborNode]) -> int:
+    """How many dated posts the page shows under distinct headings of one repeated class
+    (post-title, entry-title ...): a blog archive or a listing with full teasers. 0 when there is
+    no such run. Headers of comment items (a commenter's name) are not post headings."""
+    if tree.body is None:
+        return 0
+    groups: dict[tuple[str, str], list[LexborNode]] = {}
+    for node in tree.body.css('[class*="title" i]'):
+        # linked titles are a listing's items; a post's heading holds its link
+        if node.tag == "a" or any(contains(item, node) for item in comment_items):
+            continue
+        text = tidy(node.text())
+        if 0 < len(text) <= POST_HEADING_MAX_CHARS and not _SENTENCE_END.search(text) and not DATE.search(text):
+            groups.setdefault((node.tag, node.attributes.get("class") or ""), []).append(node)
+    candidates = [nodes for nodes in groups.values() if len({squash(n.text()) for n in nodes}) >= ARCHIVE_MIN_POSTS]
+    return max((_dated_posts(tree, nodes) for nodes in candidates), default=0)
+
+
+def _dated_posts(tree: LexborHTMLParser, headings: list[LexborNode]) -> int:
+    """Headings followed, before the next one, by a date and ARCHIVE_POST_MIN_CHARS of text. The
+    last heading's text runs on into the page's footer, so it is not counted."""
+    starts = {node.mem_id for node in headings}
+    segments: list[list[str]] = []
+    for node in tree.body.traverse(include_text=True):
+        if node.mem_id in starts:
+            segments.append([])
+        elif segments and node.is_text_node:
+            segments[-1].append(node.text_content or "")
+    posts = 0
+    for parts in segments[:-1]:
+        text = " ".join(parts)
+        if len(squash(text)) >= ARCHIVE_POST_MIN_CHARS and DATE.search(text):
+            posts += 1
+    return posts
+
+
+def not_article_reason(page: GateInput) -> str | None:
+    """Why the page is not an article (error page, listing, comment list, archive, no prose), or None."""
+    lines = [squash(LIST_BULLET.sub("", line)) for line in page.text.split("\n")]
     lines = [line for line in lines if line]
-    runs = _prose_runs(lines, link_texts)
-    if title and _ERROR_PAGE.search(title) and sum(runs) < ERROR_PAGE_MAX_PROSE:
-        return f"error page: title {title!r}"
-    listed = sum(len(line) for line in lines if _is_listed(line, link_texts))
+    runs = _prose_runs(lines, page.links, SIGNALLED_LINE_CHARS if page.signals_article else PROSE_LINE_CHARS)
+    if page.title and _ERROR_PAGE.search(page.title) and sum(runs) < ERROR_PAGE_MAX_PROSE:
+        return f"error page: title {page.title!r}"
+    if page.archive_posts >= ARCHIVE_MIN_POSTS:
+        return f"archive: {page.archive_posts} dated posts, each under its own heading"
+    inside = sum(len(line) for line in lines if line in page.comment_texts)
+    outside = [line for line in lines if line not in page.comment_texts]
+    if (
+        page.comment_items >= COMMENT_LIST_MIN_ITEMS
+        and inside >= COMMENT_LIST_MIN_CHARS
+        and sum(_prose_runs(outside, page.links)) < MIN_PROSE_CHARS
+    ):
+        return f"comment list: {page.comment_items} comments and no article beside them"
+    listed = sum(len(line) for line in lines if page.links.is_listed(line))
     share = listed / (sum(map(len, lines)) or 1)
-    if share >= LISTING_SHARE and max(runs) < LISTING_MAX_PROSE_RUN:
+    longest = THREAD_MAX_PROSE_RUN if page.signals_article or page.is_thread else LISTING_MAX_PROSE_RUN
+    if share >= (SIGNALLED_LISTING_SHARE if page.signals_article else LISTING_SHARE) and max(runs) < longest:
         return f"listing page: {share:.0%} of text is link titles or teasers"
-    if sum(runs) < MIN_PROSE_CHARS:
+    if sum(runs) < (SIGNALLED_MIN_PROSE_CHARS if page.signals_article else MIN_PROSE_CHARS):
         return f"too little prose: {sum(runs)} characters outside links and teasers"
     return None
+
+
+def _prose_runs(lines: list[str], links: LinkIndex, line_chars: int = PROSE_LINE_CHARS) -> list[int]:
+    """Characters of prose (lines of ``line_chars``+) in each stretch between listed lines."""
+    runs = [0]
+    for line in lines:
+        if links.is_listed(line):
+            runs.append(0)
+        elif len(line) >= line_chars:
+            runs[-1] += len(line)
+    return runs

@@ -227,7 +227,8 @@ Copyright © 2000 - 2023 All Rights Reserved.
 def test_footer_and_disclaimer_lines():
     clean = clean_text(SEED_000_FOOTER)
     assert clean.text == "期待本文能为您提供有益的指导。"
-    assert len(removed_by(clean, "footer_disclaimer")) == 7
+    assert len(removed_by(clean, "footer_disclaimer")) == 5
+    assert removed_by(clean, "attribution") == ["编辑:逾期资讯-合作伙伴", "本文链接:https://www.hongjibp.com/yongkayq/laws-787606.html"]
 
 
 def test_prose_that_mentions_copyright_is_kept():
@@ -435,7 +436,8 @@ def test_news_page_chrome_lines():
     请勿转载 notice, pagination, load-more, report and advert labels."""
     clean = clean_text(NEWS_CHROME)
     assert clean.text == "以色列战时内阁22日晚审查了重启与哈马斯停火谈判的提案。"
-    assert removed_by(clean, "byline") == NEWS_CHROME.splitlines()[:2]
+    assert removed_by(clean, "attribution") == NEWS_CHROME.splitlines()[:1]
+    assert removed_by(clean, "byline") == NEWS_CHROME.splitlines()[1:2]
     assert removed_by(clean, "footer_disclaimer") == ["39健康网(www.39.net)专稿，未经书面授权请勿转载。"]
     assert len(removed_by(clean, "chrome")) == 4
 
@@ -610,5 +612,5 @@ PLAYER_AND_REPORT_FORM = """\
 def test_video_player_report_form_and_bracketed_editor_line():
     clean = clean_text(PLAYER_AND_REPORT_FORM)
     assert clean.text == PLAYER_AND_REPORT_FORM.splitlines()[0]
-    assert removed_by(clean, "footer_disclaimer") == ["【编辑:刘欢】 返回搜狐，查看更多"]
+    assert removed_by(clean, "attribution") == ["【编辑:刘欢】 返回搜狐，查看更多"]
     assert "侵权抄袭" in removed_by(clean, "chrome") and "错误代码：QVS.4100" in removed_by(clean, "chrome")
