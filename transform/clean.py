@@ -122,6 +122,13 @@ _CREDIT = (
     r"(?:责任编辑|本版编辑|本文编辑|实习编辑|值班编辑|网络编辑|编辑|编审|校对|审核|审校|终审|监制|统筹|策划|出品|制作|撰稿|撰文"
     r"|采写|采访|记者|摄影|摄像|图片|图|文|文字|作者|主编|编译|翻译|译者|译|整理)"
 )
+# Buttons of post and share toolbars: a line made only of these is a toolbar.
+_WIDGET_WORDS = (
+    r"(?:分享|收藏|点赞|赞同?|踩|举报|收起|展开(?:全部|全文)?|新浪微博|微信(?:好友|扫一扫)?|QQ空间|QQ好友|朋友圈|打赏|转发|评论|回复"
+    r"|抢首赞|已赞过|已踩过|私信|引用|复制链接)"
+)
+# ...and the ones that are a toolbar on their own (微信, 回复 alone may be a list item of an article).
+_LONE_WIDGET = r"(?:分享|收藏|点赞|打赏|举报|抢首赞|已赞过|已踩过|新浪微博|QQ空间|微信扫一扫|展开全部|收起)"
 LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (rule, re.compile(pattern, re.I))
     for rule, pattern in (
@@ -189,6 +196,7 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("chrome", r"^(?:进入|点击进入|去)[【\[].{1,20}[】\]]\S{0,4}$"),  # 进入【新浪财经股吧】讨论
         ("chrome", r"^更多.{0,40}请?(?:继续)?关注|^[(]?更多(?:内容|精彩|资讯).{0,10}关注"),
         ("chrome", r"^返回\S{0,6},?查看更多$"),
+        ("chrome", rf"^(?:{_WIDGET_WORDS}[\d()<>/]*){{2,6}}$|^{_LONE_WIDGET}[\d()<>/]*$|^复制链接|^你对这个回答的评价是"),
         (
             "chrome",
             r"^(?:下载|打开)\S{0,8}(?:客户端|app)|^(?:独家抢先看|登录后内容更精彩|浏览器更新提醒.{0,40})$|^您还未登录|^是否.?确认.?跳转|^轮播图预览",

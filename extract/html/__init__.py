@@ -23,7 +23,8 @@ from extract.html.dom import json_ld, squash
 from extract.html.gate import GateInput, archive_posts, declares_article, headline_repeated, not_article_reason
 from extract.html.language import detect_language
 from extract.html.listing import LinkIndex
-from extract.html.main_text import is_thread, main_text
+from extract.html.main_text import main_text
+from extract.html.thread import is_thread, thread_posts
 from extract.html.title import article_h1, page_title, site_name
 
 
@@ -57,7 +58,8 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
     tree.strip_tags(["script", "style", "noscript", "template"])
     h1 = article_h1(tree)
     title = page_title(tree, h1)
-    text = _without_title_echo(main_text(html, url, thread), title)
+    text = main_text(html, url, thread)
+    text = _without_title_echo(thread_posts(tree, text) if thread else text, title)
     containers = comment_containers(tree, h1, lead_paragraph(text))
     comment_blocks, comment_fragments = comment_texts(containers)
     link_texts = frozenset(t for a in tree.css("a") if (t := squash(a.text())))

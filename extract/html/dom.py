@@ -69,3 +69,21 @@ def schema_types(item: dict) -> set[str]:
     kind = item.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
     return {k for k in kinds if isinstance(k, str)}
+
+
+_BLOCK_TAGS = frozenset({
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote", "pre",
+    "section", "article", "header", "footer", "aside", "dd", "dt", "dl", "hr", "figure", "figcaption",
+})
+
+
+def block_text(node: LexborNode) -> str:
+    """The element's text with a line per block (paragraph, list item, line break), inline
+    elements (links, emphasis) kept inside their line."""
+    lines: list[str] = [""]
+    for child in node.traverse(include_text=True):
+        if child.is_text_node:
+            lines[-1] += child.text_content or ""
+        elif child.tag in _BLOCK_TAGS:
+            lines.append("")
+    return "\n".join(line for line in map(tidy, lines) if line)

@@ -17,16 +17,8 @@ from lxml.html import HtmlElement
 from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.utils import load_html
 
-from extract.html.dom import schema_types, squash
+from extract.html.dom import squash
 
-# Addresses of forum and Q&A threads, and the schema.org types such pages declare.
-_THREAD_URL = re.compile(
-    r"^[a-z]+://[^/?#]*(?:bbs|forum|discuss|community|tieba)[^/?#]*(?:[/?#]|$)"
-    r"|/(?:threads?|topics?|t|d|forums?|bbs|questions?|discussions?|faq|ask)/"
-    r"|viewthread\.php|showthread\.php|showtopic|forum\.php\?mod=viewthread|read\.php\?tid",
-    re.I,
-)
-_THREAD_TYPES = frozenset({"DiscussionForumPosting", "QAPage"})
 FLAT_TEXT_MIN_CHARS = 100  # a one-line extraction this long is a flattened page, not one paragraph
 HTML_START_CHARS = 50  # how far trafilatura looks for "html" before doubting a document
 LAYOUT_TABLE_PAGE_SHARE = 0.3  # a layout table holds at least this share of the page's text...
@@ -37,14 +29,6 @@ THREAD_RETRY_GAIN = 1.5  # ...which replaces it when it is this many times longe
 
 _SHORT_PAGE_CONFIG = deepcopy(DEFAULT_CONFIG)
 _SHORT_PAGE_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "60")
-
-
-def is_thread(url: str | None, json_ld: list[dict]) -> bool:
-    """A forum or Q&A thread, by its schema.org type or its address (bbs./forum., /thread/,
-    viewthread.php ...): there the replies are the content, not a comment section."""
-    if any(_THREAD_TYPES.intersection(schema_types(o)) for o in json_ld):
-        return True
-    return bool(url and url.startswith(("http://", "https://")) and _THREAD_URL.search(url))
 
 
 def main_text(html: str, url: str | None, thread: bool) -> str:
