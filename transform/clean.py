@@ -145,6 +145,7 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("byline", rf"^(?:发表于|发布于|发表时间[::]?|发布时间[::]?)?{_DATE}.{{0,6}}\(?{_COUNTER}[::]?\d+"),
         ("byline", rf"^(?:{_EN_DATE}|{_US_DATE})$"),
         ("byline", r"^(?:发布|发表|更新)?(?:时间|日期)[::]?$"),  # the label whose date is on the next line
+        ("byline", r"^(?:\d+(?:秒|分钟|小时|天|周|个月|月|年)前|刚刚|昨天|前天)$"),  # relative times of posts
         # copyright and disclaimer footers, site licences, permalinks
         ("footer_disclaimer", r"^(?:版权与)?免责声明[::]?"),
         ("footer_disclaimer", r"^(?:特别)?声明[::]"),
@@ -214,6 +215,10 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"^(?:发布于|首赞|手机查看|倒序看帖|倒序浏览|(?:仅|只)看(?:楼主|该作者)|电梯直达|返回列表|快速回复|暂无数据|阅读模式)$",
         ),
         ("chrome", r"^\d+个?(?:评论|回复|赞)$"),
+        # counters, profile cards and end-of-list notes of post widgets
+        ("chrome", r"^[\d,.]{1,7}$"),
+        ("chrome", r"^(?:等级|粉丝|获赞|经验|积分|威望|金钱|贡献|帖子|精华|lv\d{1,2})$"),
+        ("chrome", r"^(?:没有更多了|暂无更多|已经到底了|这个人很懒.{0,8}|该(?:评论|回复|帖子|内容)已被?删除)$"),
     )
 )
 LINE_RULE_MAX_CHARS = 120  # longer lines are prose that merely mentions 版权/转载, never footer lines
@@ -228,6 +233,8 @@ OUTLINE_LINE_MAX_CHARS = 40
 OUTLINE_MATCH_SHARE = 0.75  # share of its headings that must reappear later, in order
 OUTLINE_BODY_SHARE = 0.5  # share of reappearing headings with body text before the next one
 NEAR_DUP_JACCARD = 0.5  # char-bigram Jaccard for "same heading after a synonym swap"
+TITLE_VARIANT_JACCARD = 0.6  # char-bigram Jaccard with the title that makes a line a reworded title...
+TITLE_VARIANT_MAX_GROWTH = 1.5  # ...when it is at most this much longer than the title
 DUP_RUN_MIN_CHARS = 200  # a run of repeated lines is a second copy of the article when this long...
 DUP_RUN_MIN_PARAGRAPHS = 2  # ...and holding this many repeated paragraphs
 DUP_PARAGRAPH_MIN_CHARS = 40
@@ -551,11 +558,24 @@ def _title_keys(work: _Work) -> set[str]:
 
 
 def _remove_injected_titles(work: _Work) -> None:
-    """Lines that repeat the title (h1 echo, SEO re-injection between paragraphs, 'title?')."""
+    """Lines that repeat the title (h1 echo, SEO re-injection between paragraphs, 'title?'),
+    also reworded: a heading-like line (no sentence punctuation, not much longer than the title)
+    sharing most of its character bigrams with the title (a subtitle variant, a spun copy)."""
     titles = _title_keys(work)
+    title = min(titles, key=len) if titles else None
+    grams = _bigrams(title) if title else frozenset()
     for i in work.alive():
-        if work.key[i] in titles or work.key[i].strip("|") in titles:
+        key = work.key[i]
+        if key in titles or key.strip("|") in titles:
             work.remove(i, "injected_title")
+        elif title and len(key) <= TITLE_VARIANT_MAX_GROWTH * len(title) and not _SENTENCE_END.search(key):
+            line = _bigrams(key)
+            if line and len(grams & line) / len(grams | line) >= TITLE_VARIANT_JACCARD:
+                work.remove(i, "injected_title")
+
+
+def _bigrams(key: str) -> frozenset[str]:
+    return frozenset(key[i:i + 2] for i in range(len(key) - 1))
 
 
 @dataclass(frozen=True)
@@ -573,7 +593,7 @@ def _heading(key: str) -> _Heading | None:
         return None
     if len(HAN.findall(key)) < OUTLINE_LINE_MIN_HAN:
         return None
-    return _Heading(key, tuple(_DIGITS.findall(key)), frozenset(key[i:i + 2] for i in range(len(key) - 1)))
+    return _Heading(key, tuple(_DIGITS.findall(key)), _bigrams(key))
 
 
 def _near_dup(a: _Heading, b: _Heading) -> bool:
