@@ -98,6 +98,11 @@ DIALOG_HEADINGS = re.compile(
     r"^(?:登录后(?:您|你)?可以享受以下权益|选择你想要举报的内容|请选择举报(?:理由|原因|类型)|举报(?:原因|理由))"
     r"[::]?(?:\(必(?:选|填)\))?[::]?$"
 )
+# Headings of a site's legal footer, whose numbered clauses follow them.
+DISCLAIMER_HEADINGS = re.compile(
+    r"^(?:\S{0,12}(?:版权|免责|郑重|法律|特别|内容|传输内容)声明|版权与免责声明|反侵权公告|使用条款|用户须知)[::]?$"
+)
+_NUMBERED_CLAUSE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.)]|\(\d{1,2}\)|[①-⑩※])")
 LINK_TITLE_MAX_CHARS = 40  # a line in a link list is a title: short, no sentence punctuation
 LINK_IN_LINE_MIN_CHARS = 8  # a list item holding a link this long is a linked teaser ("日期 标题", "来源· 标题 摘要")
 LINK_RUN_MIN_LINES = 3  # this many consecutive link-text lines are a link list even without a heading
@@ -153,6 +158,7 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("footer_disclaimer", r"copyright|allrightsreserved|©|版权所有"),
         ("footer_disclaimer", r"icp(?:备|证)|公网安备"),
         ("footer_disclaimer", r"未经.{0,12}(?:授权|许可|同意).{0,12}(?:不得|请勿|禁止|严禁)(?:转载|复制|使用)"),
+        ("footer_disclaimer", r"未经.{0,12}(?:授权|许可|同意).{0,6}擅自(?:转载|复制|使用|链接)|所有内容均由.{0,12}提供"),
         ("footer_disclaimer", r"(?:转载|摘编)目的在于传递更多信息"),
         ("footer_disclaimer", r"如(?:有|涉及|因).{0,20}(?:侵权|版权).{0,30}(?:联系|删除)"),
         ("footer_disclaimer", r"仅代表作者(?:本人)?(?:观点)?"),
@@ -221,7 +227,9 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("chrome", r"^(?:没有更多了|暂无更多|已经到底了|这个人很懒.{0,8}|该(?:评论|回复|帖子|内容)已被?删除)$"),
     )
 )
-LINE_RULE_MAX_CHARS = 120  # longer lines are prose that merely mentions 版权/转载, never footer lines
+LINE_RULE_MAX_CHARS = 120  # longer lines are prose that merely mentions 版权/转载, never footer lines...
+FOOTER_LINE_MAX_CHARS = 400  # ...except a copyright line, which may run on with licensees and trademarks
+_COPYRIGHT_START = re.compile(r"^(?:copyright|©|\(c\)\d{4})", re.I)
 
 # --- outlines and duplicates ------------------------------------------------------------------
 OUTLINE_MIN_LINES = 3  # a table of contents has at least this many headings...
@@ -418,6 +426,8 @@ def _line_rule(key: str) -> str | None:
         return "comment_section"
     if len(key) <= LINE_RULE_MAX_CHARS:
         return next((rule for rule, pattern in LINE_RULES if pattern.search(key)), None)
+    if len(key) <= FOOTER_LINE_MAX_CHARS and _COPYRIGHT_START.match(key):
+        return "footer_disclaimer"
     return None
 
 
@@ -462,6 +472,22 @@ def _remove_headed_lists(work: _Work, headings: re.Pattern[str], rule: str) -> N
 def _remove_link_farms(work: _Work) -> None:
     """A 相关内容-style heading and the link titles and teasers under it."""
     _remove_headed_lists(work, LINK_SECTION_HEADINGS, "link_farm")
+
+
+def _remove_disclaimer_sections(work: _Work) -> None:
+    """A 版权声明/免责声明/反侵权公告 heading and the numbered clauses under it (一、… 二、…, ①…):
+    each clause alone reads like prose, under the heading it is the footer."""
+    positions = work.alive()
+    k = 0
+    while k < len(positions):
+        if DISCLAIMER_HEADINGS.match(work.key[positions[k]]):
+            work.remove(positions[k], "footer_disclaimer")
+            k += 1
+            while k < len(positions) and _NUMBERED_CLAUSE.match(work.key[positions[k]]):
+                work.remove(positions[k], "footer_disclaimer")
+                k += 1
+        else:
+            k += 1
 
 
 def _remove_dialogs(work: _Work) -> None:
@@ -686,6 +712,7 @@ RULES: tuple[Callable[[_Work], None], ...] = (
     _remove_dom_comments,
     _remove_comment_sections,
     _remove_persona_comments,
+    _remove_disclaimer_sections,
     _remove_line_patterns,
     _remove_link_farms,
     _remove_dialogs,
