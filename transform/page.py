@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from importlib.metadata import version
 
-from extract.decode import decode_html
-from extract.html import extract_page
+from extract.decode import Decoded, decode_html
+from extract.html import ExtractedPage, extract_page
 from extract.urls import host_of
-from transform.clean import clean_page
+from transform.clean import CleanText, clean_page
 from transform.quality import quality_signals
 from transform.schema import SCHEMA_VERSION
 from transform.tags import tag_document
@@ -52,8 +52,17 @@ def document_id(url: str, content_sha256: str) -> str:
 
 
 
-def process_page(page: PageInput) -> PageResult:
-    """Turn one HTML response into a document row (without the corpus-level dedup fields)."""
+@dataclass(frozen=True)
+class CleanedPage:
+    """A page that passed the article gate: its decoding, extraction and clean text."""
+
+    decoded: Decoded
+    extracted: ExtractedPage
+    cleaned: CleanText
+
+
+def extract_and_clean(page: PageInput) -> CleanedPage | PageResult:
+    """Decode, extract and clean one response; a PageResult with the reason when it is no document."""
     decoded = decode_html(page.body, page.content_type)
     try:
         extracted = extract_page(decoded.text, page.url)
@@ -64,10 +73,22 @@ def process_page(page: PageInput) -> PageResult:
     cleaned = clean_page(extracted)
     if not cleaned.text.strip():
         return PageResult("not_article", "no main text left after cleaning")
+    return CleanedPage(decoded, extracted, cleaned)
+
+
+def process_page(page: PageInput) -> PageResult:
+    """Turn one HTML response into a document row (without the corpus-level dedup fields)."""
+    step = extract_and_clean(page)
+    return step if isinstance(step, PageResult) else PageResult("document", None, document_row(page, step))
+
+
+def document_row(page: PageInput, step: CleanedPage) -> dict:
+    """The corpus row of a cleaned page: text, metadata, tags, quality signals, provenance."""
+    decoded, extracted, cleaned = step.decoded, step.extracted, step.cleaned
     signals = quality_signals(extracted.text, cleaned)
     tags = tag_document(cleaned.text, extracted.title)
     content_sha256 = hashlib.sha256(cleaned.text.encode()).hexdigest()
-    row = {
+    return {
         "doc_id": document_id(page.url, content_sha256),
         "url": page.url,
         "host": host_of(page.url),
@@ -100,4 +121,3 @@ def process_page(page: PageInput) -> PageResult:
         "pipeline_version": PIPELINE_VERSION,
         "schema_version": SCHEMA_VERSION,
     }
-    return PageResult("document", None, row)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from extract.html.comments import comment_containers, comment_texts, lead_paragraph
+from extract.html.comments import CommentCandidates, comment_candidates, comment_texts, lead_paragraph
 from extract.html.dates import published_date
 from extract.html.dom import json_ld, squash
 from extract.html.gate import GateInput, archive_posts, declares_article, headline_repeated, not_article_reason
@@ -60,11 +60,14 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
     title = page_title(tree, h1)
     text = main_text(html, url, thread)
     text = _without_title_echo(thread_posts(tree, text) if thread else text, title)
-    containers = comment_containers(tree, h1, lead_paragraph(text))
+    candidates = comment_candidates(tree)
+    containers = candidates.containers(h1, lead_paragraph(text))
     comment_blocks, comment_fragments = comment_texts(containers)
     link_texts = frozenset(t for a in tree.css("a") if (t := squash(a.text())))
     published = published_date(tree, h1, containers, structured)
-    reason = not_article_reason(_gate_input(tree, h1, title, text, link_texts, thread, structured, published))
+    reason = not_article_reason(
+        _gate_input(tree, h1, title, text, link_texts, thread, structured, published, candidates)
+    )
     return ExtractedPage(
         title=title,
         published=published,
@@ -82,7 +85,7 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
 
 def _gate_input(
     tree: LexborHTMLParser, h1: LexborNode | None, title: str | None, text: str, link_texts: frozenset[str],
-    thread: bool, structured: list[dict], published: str | None,
+    thread: bool, structured: list[dict], published: str | None, candidates: CommentCandidates,
 ) -> GateInput:
     """The page's evidence for the article gate. Comment items are collected wherever they are
     (the lead paragraph inside one does not make it the article), except on a thread, whose
@@ -90,7 +93,7 @@ def _gate_input(
     signals = declares_article(tree, structured) or (
         headline_repeated(tree, h1, title, text) and (published is not None or thread)
     )
-    items = [] if thread else comment_containers(tree, h1, None)
+    items = [] if thread else candidates.containers(h1, None)
     archive = 0 if thread else archive_posts(tree, items)
     return GateInput(title, text, LinkIndex(link_texts), signals, thread, comment_texts(items)[1], len(items), archive)
 

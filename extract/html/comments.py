@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -38,33 +39,44 @@ def lead_paragraph(text: str) -> str | None:
     return next((line for line in map(squash, text.split("\n")) if len(line) >= LEAD_MIN_CHARS), None)
 
 
-def _is_page_wrapper(node: LexborNode, body_chars: int, h1: LexborNode | None, lead: str | None) -> bool:
-    """A container holding the title, the article's lead or most of the page is not a comment section."""
-    if node.tag in ("body", "html") or (h1 is not None and contains(node, h1)):
-        return True
-    text = squash(node.text())
-    return len(text) > COMMENT_CONTAINER_MAX_SHARE * body_chars or (lead is not None and lead in text)
+@dataclass(frozen=True)
+class CommentCandidates:
+    """Elements that may hold a comment section (by class/id or a 精彩评论-style heading), with
+    their whitespace-free texts, found once and filtered per question."""
+
+    nodes: list[tuple[LexborNode, str]]
+    body_chars: int
+
+    def containers(self, h1: LexborNode | None, lead: str | None) -> list[LexborNode]:
+        """The outermost candidates that are not page wrappers: a container holding the title,
+        the article's lead (when given) or most of the page is not a comment section."""
+        kept: list[LexborNode] = []
+        for node, text in self.nodes:
+            if self._is_page_wrapper(node, text, h1, lead) or any(contains(outer, node) for outer in kept):
+                continue
+            kept = [outer for outer in kept if not contains(node, outer)] + [node]
+        return kept
+
+    def _is_page_wrapper(self, node: LexborNode, text: str, h1: LexborNode | None, lead: str | None) -> bool:
+        if node.tag in ("body", "html") or (h1 is not None and contains(node, h1)):
+            return True
+        return len(text) > COMMENT_CONTAINER_MAX_SHARE * self.body_chars or (lead is not None and lead in text)
 
 
-def comment_containers(tree: LexborHTMLParser, h1: LexborNode | None, lead: str | None) -> list[LexborNode]:
-    """Outermost elements that hold a comment section, by class/id or by a 精彩评论-style heading."""
+def comment_candidates(tree: LexborHTMLParser) -> CommentCandidates:
+    """Elements whose class/id names a comment section, and parents of 精彩评论-style headings."""
     if tree.body is None:
-        return []
-    body_chars = len(squash(tree.body.text())) or 1
-    candidates = [
+        return CommentCandidates([], 1)
+    nodes = [
         node for node in tree.body.css(_COMMENT_CLASS_SELECTOR)
         if _COMMENT_CLASS.search(f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}")
     ]
     for heading in tree.body.css(_COMMENT_HEADING_SELECTOR):
         own = squash(heading.text(deep=False))
         if 0 < len(own) <= 12 and heading.parent is not None and COMMENT_HEADINGS.match(to_simplified(own)):
-            candidates.append(heading.parent)
-    kept: list[LexborNode] = []
-    for node in candidates:
-        if _is_page_wrapper(node, body_chars, h1, lead) or any(contains(outer, node) for outer in kept):
-            continue
-        kept = [outer for outer in kept if not contains(node, outer)] + [node]
-    return kept
+            nodes.append(heading.parent)
+    body_chars = len(squash(tree.body.text())) or 1
+    return CommentCandidates([(node, squash(node.text())) for node in nodes], body_chars)
 
 
 def _has_own_text(node: LexborNode) -> bool:

@@ -19,6 +19,8 @@ _METADATA_RESIDUE = re.compile(
     r"|人气|小时前|分钟前|天前|刚刚|今天|昨天|楼主|作者|发表|发布|最后|更新)*$",
     re.I,
 )
+_METADATA_HINT = re.compile(r"[\d【\[(（·•|>»]|[ap]m", re.I)  # what any metadata beside a link holds
+LINKED_ITEM_MAX_LINE_CHARS = LINKED_ITEM_MAX_CHARS + 60
 _BRACKETED = re.compile(r"[【\[(<《][^】\])>》]{0,24}[】\])>》]")
 
 
@@ -35,6 +37,8 @@ class LinkIndex:
     def is_link_with_metadata(self, line: str) -> bool:
         """A whitespace-free line that is a link's text plus only metadata: a date, a time,
         counters, an author in brackets (·标题（2005-04-03 17:19）, 标题【作者】08-11 16:06 298字)."""
+        if len(line) > LINKED_ITEM_MAX_LINE_CHARS or not _METADATA_HINT.search(line):
+            return False
         for start in range(len(line) - LINKED_ITEM_MIN_CHARS + 1):
             for link in self._by_prefix.get(line[start:start + LINKED_ITEM_MIN_CHARS], ()):
                 if line.startswith(link, start) and len(link) < len(line):
