@@ -4,8 +4,7 @@ A tag says what a page is *about*, to the spec in ``facets`` (stated in the READ
 one passing mention must not assign it, one clear sentence must. The stage is four steps:
 
 * ``text``: normalise (NFKC, simplified script, pinyin residue, scrubbed gaps) and split into
-  sentences, each with its window (sentence before, heading) and kind (meta, disclaimer, complaint
-  list, example);
+  sentences, each with its window (sentence before, heading) and kind (meta, disclaimer, example);
 * ``rules``: the scoring of a ``Rule`` (cue families per sentence, sentences summed);
 * ``facets``: the rule tables of the three facets, ``home_visits``: claims about 上门催收;
 * ``entities``: lenders, legal references and overdue durations (no scoring).

@@ -12,7 +12,7 @@ What a label means (the spec; ``shared/tags/README.md`` states it in full):
 * topics: the text gives advice or information about it in at least one sentence. Weak cues
   (法律, 违法, 证据, 录音) only count when they meet in one sentence (``sentence_min=2``);
   normative phrasings need the collector as actor (催收人员不得/不能/无权 …, not 借款人不能按时还款);
-  a cue in a list of where to complain does not speak of 催收合规.
+  a cue in the clause that says where to complain does not speak of 催收合规.
 
 Every table entry is a cue family (regex -> weight) and is pinned by a test in
 tests/transform/tags/test_facets.py that fails when the entry is removed.
@@ -44,10 +44,13 @@ PRODUCT_NAMES: dict[str, str] = {
 
 
 _ANY_PRODUCT = "|".join(PRODUCT_NAMES.values())
-# A regulation's title, an example (比如信用卡), a comparison (与信用卡相比, 低于银行信用卡)
+# A regulation's title, an example (比如信用卡), a comparison (与信用卡相比, 和信用卡一样, 低于银行信用卡),
+# a list of products (网贷逾期、信用卡逾期等)
 PASSING_PRODUCT = (
     rf"{_STATUTE_TITLE}|(?:例如|比如|譬如|诸如)[^。;]{{0,20}}(?:{_ANY_PRODUCT})"
-    rf"|(?:与|和|跟|同)(?:{_ANY_PRODUCT}){clause(6)}相比|(?:比起|低于|高于|不如|优于){clause(4)}(?:{_ANY_PRODUCT})"
+    rf"|(?:与|和|跟|同)(?:{_ANY_PRODUCT}){clause(6)}(?:相比|一样|类似|相同|不同)"
+    rf"|(?:{_ANY_PRODUCT})[^,。;]{{0,10}}、[^,。;]{{0,10}}(?:{_ANY_PRODUCT})[^,。;]{{0,10}}等"
+    rf"|(?:比起|低于|高于|不如|优于){clause(4)}(?:{_ANY_PRODUCT})"
 )
 
 
@@ -57,7 +60,7 @@ def _product(label: str) -> Rule:
     return Rule(
         label,
         {
-            "as the debt": Cue(rf"(?:{names}){clause(8)}(?:{_OVERDUE})|(?:{_OVERDUE}){clause(2)}(?:{names})", 2),
+            "as the debt": Cue(rf"(?:{names}){clause(8)}(?:{_OVERDUE})|(?:欠|拖欠|还不上|还不起)了?(?:{names})", 2),
             "named": Cue(names, 1),
         },
         negative=PASSING_PRODUCT,
@@ -174,7 +177,7 @@ COMPLAINT_VENUES = (
 )
 COMPLAINT_CUES: dict[str, Cue] = {
     "complains": Cue(
-        rf"(?:向|(?<![收得达遇接做想看听找])到|去|找){clause(16)}(?:投诉|举报|申诉)|(?:{COMPLAINT_VENUES}){clause(8)}反映"
+        rf"(?:向|(?<![收得达遇接做想看听找受提来等拿感说直])到|去|找){clause(16)}(?:投诉|举报|申诉)|(?:{COMPLAINT_VENUES}){clause(8)}反映"
         rf"|(?:可以|可|应当?|要|去|及时|直接|进行|提起|发起|提交|拨打){clause(4)}(?:投诉|举报)"
         r"|(?:投诉|举报)(?:渠道|电话|热线|途径|方式|中心)|(?:投诉|举报)(?:违规|违法|暴力|不当|恶意|非法)?(?:催收|行为)"
         r"|(?:投诉|举报)(?:违规|违法|骚扰|暴力)",
@@ -231,7 +234,7 @@ COMPLIANCE_CUES: dict[str, Cue] = {
         1,
     ),
     "restraint": Cue(
-        "不会[^,。;]{0,8}(?:强行|威胁|恐吓|骚扰|辱骂|暴力|透露|泄露|泄漏|公开|打扰|上门)|不(?:会)?直接联系"
+        "不会[^,。;]{0,8}(?:强行|威胁|恐吓|骚扰|辱骂|暴力|透露|泄露|泄漏|公开|打扰|上门|爆)|不(?:会)?直接联系"
         "|避免(?:骚扰|过度|打扰)",
         1,
     ),
@@ -244,17 +247,19 @@ COMPLIANCE_CUES: dict[str, Cue] = {
     ),
     "abuse": Cue(_ABUSE, 1),
 }
-# the borrower as actor (借款人不能按时还款, 用户应遵守还款义务), or 不能 meaning "is unable to"
-BORROWER_OBLIGED = (
+# the borrower as actor (借款人不能按时还款, 用户应遵守还款义务), 不能 meaning "is unable to", and the
+# clause that says where to complain (可以向银保监会或地方金融监管局投诉违规催收行为)
+NOT_THE_COLLECTORS_RULES = (
     rf"(?:{BORROWER}){clause(6)}(?:{_PROHIBITION}|(?:应当?|需要|必须|须)(?:严格)?(?:遵循|遵守|依照|按照|履行))"
     "|不能(?:联系上|联系到|及时|按时|还|偿还|一次性)"
+    rf"|[^,。;:]*(?:{COMPLAINT_VENUES}|12378|12321|12315|投诉|举报)[^,。;:]*"
 )
 
 IDENTITY_CUES: dict[str, Cue] = {
     # checking who calls or visits, or whether a letter or message is genuine
     "verifies": Cue(
         rf"(?:核实|核查|确认|查证|验证|辨别|判断|甄别|鉴别|识别|分辨|辨认|区分|查询|了解|问清|询问){clause(14)}"
-        "(?:身份|真伪|真假|真实性|是不是真|是否真|是否(?:确实|真实)|是否存在|来源|资质|执业|来历)"
+        "(?:身份|真伪|真假|真实性|是不是真|是否真|是否(?:确实|真实)|是否(?:真实)?存在(?!违|问题|风险|不)|来源|资质|执业|来历)"
         rf"|(?:真伪|真假|真实性|身份){clause(6)}(?:核实|确认|判断|辨别|鉴别|查证|验证)",
         2,
     ),
@@ -270,7 +275,7 @@ IDENTITY_CUES: dict[str, Cue] = {
 # a customer-service agent's number; the lender checking the borrower (KYC); an ID card
 NOT_THE_COLLECTOR = (
     "客服(?:人员)?的?工号|身份证(?!明)"
-    rf"|(?:平台|银行|机构|催收|客服|对方){clause(8)}(?:核实|确认|验证){clause(8)}"
+    rf"|(?:平台|银行|机构|催收|客服|对方){clause(8)}(?:核实|确认|验证|了解|查询){clause(8)}"
     "(?:借款人|用户|你|您|客户|本人)的?(?:身份|信息)"
 )
 
@@ -279,7 +284,7 @@ EVIDENCE_CUES: dict[str, Cue] = {
         rf"(?:保留|保存|留存|收集|固定|搜集|整理|存档|备份|留作|留好){clause(10)}"
         "(?:证据|凭证|截图|录音|短信|通话|聊天|录屏)"
         rf"|(?:证据|凭证|截图|录音|短信|记录){clause(6)}(?:保留|保存|固定|收集|留存|保全|存档|备份)"
-        rf"|证据链|证据保全|屏幕录制|录屏|全程录音|记录{clause(4)}(?:通话|电话)",
+        rf"|证据链|证据保全|屏幕录制|录屏|记录{clause(4)}(?:通话|电话)",
         2,
     ),
     "screenshot": Cue("截图|截屏", 1),
@@ -288,7 +293,7 @@ EVIDENCE_CUES: dict[str, Cue] = {
 }
 
 POLICE_CUES: dict[str, Cue] = {
-    "calls the police": Cue(r"报警|报案|报了警|(?<![\d.])110(?![\d万元])", 2),
+    "calls the police": Cue(r"报警|报案|报了警|(?<![\d.])110(?![\d万元号室米])", 2),
     "turns to the police": Cue(rf"(?:向|找|联系|求助|寻求|交给|提供给){clause(8)}(?:公安|警方|派出所|警察)", 2),
     "police": Cue("公安|警方|派出所|警察|民警", 1),
 }
@@ -303,8 +308,7 @@ TOPIC_RULES: tuple[Rule, ...] = (
         COMPLIANCE_CUES,
         sentence_min=2,
         context=COLLECTION,
-        negative=BORROWER_OBLIGED,
-        skip=frozenset({"complaint"}),
+        negative=NOT_THE_COLLECTORS_RULES,
     ),
     Rule("核实身份", IDENTITY_CUES, sentence_min=2, negative=NOT_THE_COLLECTOR),
     Rule("保留证据", EVIDENCE_CUES, sentence_min=2),

@@ -18,8 +18,8 @@ Sentences (``sentences``)
       before its line. A rule's context is looked up there: a list item takes its subject from its heading
       ("1.2 催收的常见方式" over "短信催收"), a pronoun from the sentence before.
     * ``kinds``: what the sentence is, from ``SENTENCE_KINDS``: ``meta`` (byline, date, view count),
-      ``disclaimer`` (免责/仅供参考/版权), ``complaint`` (a list of where to complain or report), ``example``
-      (例如/比如 ...). Rules skip the kinds that cannot support them.
+      ``disclaimer`` (免责/仅供参考/版权), ``example`` (例如/比如/案例一: ...). Rules skip the kinds
+      that cannot support them.
 
 A sentence repeated verbatim (an outline before the body, an article printed twice) is kept once:
 repetition by the page template is not extra support.
@@ -46,8 +46,6 @@ SENTENCE_KINDS: dict[str, str] = {
     r"|作者[::]|来源[::]|(?:浏览|阅读|点击)(?:量|次数)?[::]?\s*\d)",
     "disclaimer": r"免责|仅供参考|不构成[^。]{0,8}建议|版权(?:归|所有|声明)|如有侵权|侵删|转载"
     r"|(?:本网|本站)[^。]{0,20}(?:追究|保留|所有|授权)",
-    "complaint": r"12378|12321|12315|银保监|银监|监管局|监管部门|金融监管|黑猫|消协|消费者协会|互联网金融协会|信访"
-    r"|(?:投诉|举报)(?:渠道|途径|方式|电话|热线|平台|中心)",
     "example": r"^[\s\d.、()\-]*(?:例如|比如|譬如|举例|举个例子|案例[一二三四五六七八九十\d①-⑩]*[::])",
 }
 _KINDS = {kind: re.compile(pattern) for kind, pattern in SENTENCE_KINDS.items()}

@@ -86,7 +86,7 @@ PINS = [
     ("topics", "保留证据", "screenshot", "对方的短信要截图,通话要录音。"),
     ("topics", "保留证据", "recording", "对方的短信要截图,通话要录音。"),
     ("topics", "保留证据", "evidence", "录音可以作为证据。"),
-    ("topics", "报警", "calls the police", "遇到威胁可以直接报警。"),
+    ("topics", "报警", "calls the police", "遇到威胁可以直接报警,或者拨打110。"),
     ("topics", "报警", "turns to the police", "遇到威胁可以向派出所求助。"),
     ("topics", "报警", "police", "警方已经介入。公安机关正在调查。"),
     ("home_visit_claims", "threat", "announced", "最近收到短信,称明天上门。"),
@@ -130,6 +130,8 @@ GUARDS = [
     ("products", "信用卡", "negative", "《商业银行信用卡业务监督管理办法》规定了催收。《信用卡条例》也有规定。"),
     ("products", "信用卡", "negative", "这类平台比如信用卡逾期后的处理就很严格。"),
     ("products", "信用卡", "negative", "与信用卡逾期相比,网贷催收更频繁。"),
+    ("products", "信用卡", "negative", "京东白条和信用卡逾期一样,都会被催收。"),
+    ("products", "信用卡", "negative", "本所处理网贷逾期、信用卡逾期等纠纷。"),
     ("products", "信用卡", "negative", "它的利率低于银行信用卡。执行利率也低于信用卡。"),
     ("products", "信用卡", "skip", "案例一:某人信用卡逾期被起诉。"),
     ("channels", "电话", "negative", "逾期后有问题请打客服电话说明。"),
@@ -149,9 +151,10 @@ GUARDS = [
     ("topics", "催收合规", "negative", "欠款的借款人不能拒绝法院的传票。"),
     ("topics", "催收合规", "negative", "如果催收员不能联系上借款人,会找紧急联系人。"),
     ("topics", "催收合规", "context", "民法典明确禁止高利放贷,借款利率不得超过法定上限。"),
-    ("topics", "催收合规", "skip", "对于催收员辱骂、恐吓等违规行为,可以向银保监会投诉。"),
+    ("topics", "催收合规", "negative", "催收员恐吓你的,可以向银保监会投诉辱骂、恐吓等违规行为。"),
     ("topics", "核实身份", "negative", "协商时记下客服的工号,方便以后查询。"),
     ("topics", "核实身份", "negative", "借款时平台会核实借款人的身份信息。"),
+    ("topics", "核实身份", "negative", "催收员上门前会了解借款人的身份信息。"),
     ("topics", "核实身份", "negative", "办理分期要带上身份证去网点核实。"),
 ]
 
@@ -212,10 +215,12 @@ def test_traditional_script_with_pinyin_residue() -> None:
     assert all("(" not in cue for cues in tags.evidence.values() for cue in cues)
 
 
-def test_a_cue_in_a_complaint_list_is_no_compliance_topic() -> None:
-    text = "可以向银保监会或地方金融监管局投诉违规催收行为。"
-    assert "催收合规" not in tag_document(text).topics
-    assert "投诉举报" in tag_document(text).topics
+def test_a_cue_in_a_complaint_clause_is_no_compliance_topic() -> None:
+    listed = "逾期被催收时,可以向银保监会或地方金融监管局投诉暴力催收、辱骂等违规行为。"
+    assert "催收合规" not in tag_document(listed).topics
+    assert "投诉举报" in tag_document(listed).topics
+    # the same misconduct named outside the complaint clause does speak of it
+    assert "催收合规" in tag_document("催收员辱骂、恐吓等违规行为,可以向银保监会投诉。").topics
 
 
 def test_disclaimer_and_byline_are_not_read() -> None:

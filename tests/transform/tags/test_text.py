@@ -59,8 +59,6 @@ def test_repeated_sentence_is_kept_once() -> None:
         ("editor 花呗逾期 2024-02-03 08:15:00", "meta"),
         ("本文仅供参考,不构成任何法律建议。", "disclaimer"),
         ("未经本网授权不得转载,违者本网将追究法律责任。", "disclaimer"),
-        ("可以向银保监会或者地方金融监管局反映。", "complaint"),
-        ("举报渠道:官网、电话、窗口。", "complaint"),
         ("例如某人信用卡逾期被起诉。", "example"),
         ("案例一:某市民收到威胁短信。", "example"),
     ],
