@@ -9,14 +9,14 @@ Normalisation (``normalize``)
 
 Sentences (``sentences``)
     A line is a paragraph; a paragraph is split at ``。!?`` (not at ``;``: the items of a list
-    introduced by ``以下行为是不允许的:`` stay in the sentence that says so). A short line with no full stop is a
-    heading. Each sentence carries:
+    introduced by ``以下行为是不允许的:`` stay in the sentence that says so). A short line with no
+    full stop is a heading. Each sentence carries:
 
     * ``factor``: ``TITLE_FACTOR`` for the title, 1 otherwise. When no title is given, a first line
       that looks like a heading is the title (the pages and excerpts of this genre open with it).
     * ``window``: the sentence, the sentence before it in its paragraph and the last heading
-      before its line. A rule's context is looked up there: a list item takes its subject from its heading
-      ("1.2 催收的常见方式" over "短信催收"), a pronoun from the sentence before.
+      before its line. A rule's context is looked up there: a list item takes its subject from its
+      heading ("1.2 催收的常见方式" over "短信催收"), a pronoun from the sentence before.
     * ``kinds``: what the sentence is, from ``SENTENCE_KINDS``: ``meta`` (byline, date, view count),
       ``disclaimer`` (免责/仅供参考/版权), ``example`` (例如/比如/案例一: ...). Rules skip the kinds
       that cannot support them.
