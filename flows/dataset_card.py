@@ -37,6 +37,9 @@ SIZE_CATEGORIES = [
     (1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
     (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"),
 ]
+# Tag accuracy (precision, recall, F1) on the 51 real hand-labelled texts, as printed by
+# `uv run python benchmarks/tags.py`; tests/benchmarks/test_tags_benchmark.py keeps them current.
+TAG_ACCURACY = {"products": (0.962, 1.000, 0.980), "channels": (1.000, 1.000, 1.000), "topics": (0.977, 0.977, 0.977)}
 HF_DTYPES = {
     pa.string(): "string", pa.bool_(): "bool", pa.int8(): "int8", pa.int16(): "int16", pa.int32(): "int32",
     pa.int64(): "int64", pa.float32(): "float32", pa.float64(): "float64", pa.date32(): "date32",
@@ -264,6 +267,9 @@ Two defects of this genre pass the usual web-text filters, so each document carr
 
 
 def caveats_section() -> str:
+    tag_accuracy = "; ".join(
+        f"{facet} P {p:.3f} / R {r:.3f} / F1 {f1:.3f}" for facet, (p, r, f1) in TAG_ACCURACY.items()
+    )
     return f"""## Licence and caveats
 
 - **Licence: other.** The texts are real third-party web pages, not synthetic; their copyright
@@ -274,8 +280,10 @@ def caveats_section() -> str:
   especially in `comments` (user-generated). Filter or mask before publishing derived data.
 - **Not legal advice, and not always correct.** Pages come from content farms of this genre,
   which copy, spin and sometimes garble each other; `quality_score` flags some of it, not all.
-- **Tags are keyword rules**, not annotations: the cue words behind every tag are in
-  `tag_evidence`. Expect misses and false hits at the margins.
+- **Tags are rules, measured on real texts**, not annotations: on 51 real texts of the genre
+  labelled by hand to the tag spec, {tag_accuracy} (`uv run python benchmarks/tags.py`). These are
+  development figures: the rules were written against those texts. The cue words behind every tag
+  are in `tag_evidence`; expect misses and false hits at the margins.
 - **Near-duplicates are clustered, not removed**: two documents join a cluster when their
   character {SHINGLE_SIZE}-gram sets have Jaccard similarity ≥ {JACCARD_THRESHOLD} or containment
   ≥ {CONTAINMENT_THRESHOLD} (MinHash LSH candidates, verified exactly). Heavily spun copies can

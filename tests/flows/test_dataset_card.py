@@ -101,7 +101,8 @@ def test_card_explains_fields_build_loading_and_caveats(corpus, card):
     assert f"| `{RUN_ID}` | 62 |" in card
     for reader in ("pd.read_parquet", "ds.dataset", "duckdb.sql", "pl.scan_parquet", "load_dataset"):
         assert reader in card
-    for caveat in ("Licence: other", "Personal information may appear", "Tags are keyword rules",
+    for caveat in ("Licence: other", "Personal information may appear", "Tags are rules, measured on real texts",
+                   "products P 0.962 / R 1.000 / F1 0.980", "benchmarks/tags.py",
                    f"Jaccard similarity ≥ {JACCARD_THRESHOLD}", "quality_score"):
         assert caveat in card
 
