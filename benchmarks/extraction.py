@@ -273,7 +273,8 @@ def print_htmldate(pages: list[Page], bodies: list[bytes]) -> None:
     found = [htmldate_date(b) for _, b in labelled]
     dated = [(d, p) for d, (p, _) in zip(found, labelled) if p.meta["published"]]
     undated = [d for d, (p, _) in zip(found, labelled) if not p.meta["published"]]
-    print(f"\nhtmldate.find_date(original_date=True) on the same bytes: date {_mean([d == p.meta['published'] for d, p in dated]):.3f}"
+    accuracy = _mean([d == p.meta["published"] for d, p in dated])
+    print(f"\nhtmldate.find_date(original_date=True) on the same bytes: date {accuracy:.3f}"
           f", dates given where none: {sum(bool(d) for d in undated)}/{len(undated)}")
 
 

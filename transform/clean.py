@@ -145,7 +145,6 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("byline", rf"^(?:发布|发表|更新|发布于|发表于)[::]?{_DATE}$"),
         ("byline", rf"^{_DATE}(?:\(?来源[::].{{0,30}})?$"),
         ("byline", rf"^\({_DATE}\)$"),
-        ("byline", rf"^(?:作者|来源)[::][^。]{{0,30}}(?:{_DATE})?$"),
         ("byline", rf"^{_DATE_TIME}[^。,|│]{{0,16}}$"),  # timestamp and source: 2021-01-20 04:29:44 39健康网
         ("byline", rf"^(?:发表于|发布于|发表时间[::]?|发布时间[::]?)?{_DATE}.{{0,6}}\(?{_COUNTER}[::]?\d+"),
         ("byline", rf"^(?:{_EN_DATE}|{_US_DATE})$"),
@@ -163,7 +162,7 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("footer_disclaimer", r"如(?:有|涉及|因).{0,20}(?:侵权|版权).{0,30}(?:联系|删除)"),
         ("footer_disclaimer", r"仅代表作者(?:本人)?(?:观点)?"),
         ("footer_disclaimer", r"仅提供信息存储(?:空间)?服务"),
-        ("footer_disclaimer", r"^[①-⑩].{0,60}(?:本网|本站|转载|版权)"),
+        ("footer_disclaimer", r"^\d{0,2}[、.]?凡(?:本网|本站)"),  # ① 凡本网注明… (NFKC makes ① a 1)
         ("footer_disclaimer", r"(?:新闻信息服务|网络传播视听节目|增值电信业务经营)许可证|网证\d|网备字|^反侵权公告"),
         ("footer_disclaimer", r"^(?!.*(?:拨打|可以|通过|向))[^。]{0,8}违法和不良信息举报(?:中心|电话|邮箱)(?:[::].{0,60})?$"),
         # who wrote, edited, translated: credit lines, reporter lines, source and reprint notices
@@ -174,13 +173,11 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:[\u4e00-\u9fff·]{2,4}){1,4}(?:[\u4e00-\u9fff]{0,8}报道|摄|发自[\u4e00-\u9fff]{2,8}|采写)?$",
         ),
         ("attribution", r"^原(?:标题|题|题为|文标题)[::]"),
-        ("attribution", r"^[(\[【]?(?:本文|文章|稿件|内容)?(?:来源|来自|转自|转载自|摘自|选自|源自|原载|出处)(?:于)?[::]?[^。!?]{0,60}$"),
-        ("attribution", r"^(?:原文|文章)?(?:出处|来源)[::][^。]{0,30}$"),
+        ("attribution", r"^[(\[【]?(?:本文|文章|原文|稿件|内容)?(?:来源|来自|转自|转载自|摘自|选自|源自|原载|出处)(?:于)?[::]?[^。!?]{0,60}$"),
         ("attribution", r"^本文(?:链接|地址|网址|来源|来自|转自|通告引用|引用通告)"),
         ("attribution", r"转载(?:请|须|需|时请|时务请|务请)?(?:务必|一定)?(?:注明|标明|保留)"),
         ("attribution", r"(?:禁止|谢绝|严禁|不得|请勿)(?:商业|任何)?(?:转载|复制)|转载申请|版权合作"),
         ("attribution", r"^本作品为.{0,30}原创"),
-        ("attribution", r"^[【\[(]?(?:责任)?编辑[::]"),
         # navigation, sharing, widgets, ads
         ("chrome", r"^(?:totop|返回顶部|回到顶部|top)$"),
         ("chrome", r"^(?:首页|上一页|下一页|尾页|更多|展开全文|阅读全文|收起|已显示全部内容|更多回答|已编辑|关注|\+关注)$"),

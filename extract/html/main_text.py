@@ -8,7 +8,6 @@ which trafilatura files as comments, in the main text.
 
 from __future__ import annotations
 
-import re
 from configparser import ConfigParser
 from copy import deepcopy
 

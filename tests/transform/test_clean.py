@@ -614,3 +614,85 @@ def test_video_player_report_form_and_bracketed_editor_line():
     assert clean.text == PLAYER_AND_REPORT_FORM.splitlines()[0]
     assert removed_by(clean, "attribution") == ["【编辑:刘欢】 返回搜狐，查看更多"]
     assert "侵权抄袭" in removed_by(clean, "chrome") and "错误代码：QVS.4100" in removed_by(clean, "chrome")
+
+
+# --- rules from real news and forum templates (shared/benchmarks/extraction) ---------------------
+
+# cn_content a6e8b739 (央视论坛): a short first post, then the thread tree: each item a link plus
+# its author, date, size and counters, with empty list items between them.
+THREAD_TREE_LINKS = ["旅行中，谁忽悠了你？", "参与旅行社的一般都是弱势群体……", "一把辛酸泪啊。", "还是素质问题"]
+THREAD_TREE = """\
+导游的收入很大一部分来自购物的回扣，这是业内的“行规”，境内游境外游都是这样的，属于国际惯例。所以，以我的经验，一定要看清楚合同，进店前问清楚停留时间，不要听导游瞎掰。
+-
+旅行中，谁忽悠了你？【新闻频道版主】08-11 16:06 298字 [4321/87]
+- 参与旅行社的一般都是弱势群体……【梅骏！】08-11 16:58 138字 [140/0]
+-
+- 一把辛酸泪啊。【皮皮说话】08-11 17:15 80字 [176/0]
+- 还是素质问题【柠檬沁心】08-11 17:20 124字 [137/0]"""
+
+
+def test_links_with_only_metadata_beside_them_are_a_link_farm():
+    page = replace(text_only_page(THREAD_TREE), link_texts=frozenset(map(squash, THREAD_TREE_LINKS)))
+    clean = clean_page(page)
+    assert clean.text == THREAD_TREE.splitlines()[0]
+    assert len(removed_by(clean, "link_farm")) == 6  # the empty items inside the run go with it
+
+
+def test_link_items_with_prose_beside_them_stay():
+    """A link inside a sentence is no list item: the rest of the line is words, not metadata."""
+    lines = [f"{link}这是网友在帖子里写下的一段很长的亲身经历" for link in THREAD_TREE_LINKS]
+    page = replace(text_only_page("\n".join(lines)), link_texts=frozenset(map(squash, THREAD_TREE_LINKS)))
+    assert removed_by(clean_page(page), "link_farm") == []
+
+
+def test_a_reply_tree_goes_even_when_it_outweighs_the_post():
+    """A list nearly all of the text stays only when hardly anything is left beside it."""
+    tree = "\n".join(f"- 回复{n}号：导游推荐的店【网友{n}】08-12 11:{n:02d} {n}字 [1{n}/0]" for n in range(40))
+    links = frozenset(f"回复{n}号：导游推荐的店" for n in range(40))
+    text = THREAD_TREE.splitlines()[0] + "\n" + tree
+    assert clean_page(replace(text_only_page(text), link_texts=links)).text == THREAD_TREE.splitlines()[0]
+
+
+# cn_content 3e1af229 (松花江网): a 反侵权公告 heading over numbered clauses.
+DISCLAIMER_SECTION = """\
+土豆不“土”，土豆无“土”，无土栽培的土豆种薯正在温室里一排排长大，春耕前就能送到农户手里。
+反侵权公告：
+一、任何单位或个人，在任何公开传播平台上使用著作权归属于本报社的作品，须取得书面授权。
+二、对侵犯本报社著作权益的违法行为，本报社将依法追究其法律责任。
+三、对于各类非法转载行为，欢迎读者提供侵权线索：
+无土栽培让土豆种薯的脱毒率大大提高。"""
+
+
+def test_disclaimer_heading_takes_its_numbered_clauses():
+    clean = clean_text(DISCLAIMER_SECTION)
+    lines = DISCLAIMER_SECTION.splitlines()
+    assert removed_by(clean, "footer_disclaimer") == lines[1:5]
+    assert clean.text.splitlines() == [lines[0], lines[5]]
+
+
+def test_numbered_advice_without_a_disclaimer_heading_stays():
+    text = "一、保留催收短信和通话录音。\n二、向银保监会或者互联网金融协会投诉。"
+    assert clean_text(text).text == text
+
+
+# magic_html 3e863fa9 (1905电影网): the headline printed again, reworded, around the body.
+def test_reworded_title_lines_are_injected_titles():
+    title = "《蓝羽会客厅》之《北京影人》5月20日起播出"
+    text = ("《蓝羽会客厅》之《北京影人》5月20日起电影频道22:00播出\n"
+            "5月20日起，《蓝羽会客厅》推出特别节目《北京影人》，每晚22:00在电影频道播出。")
+    clean = clean_text(text, title)
+    assert removed_by(clean, "injected_title") == [text.splitlines()[0]]
+    assert clean.text == text.splitlines()[1]
+
+
+def test_a_heading_that_only_shares_words_with_the_title_stays():
+    clean = clean_text("二、上门催收时先核实身份\n正文内容在这里。", "网贷逾期被上门催收怎么办")
+    assert removed_by(clean, "injected_title") == []
+
+
+# cn_content 2bac7fb2 / 9b1e5dcb: table rows of one cell are matched as their cell.
+def test_a_single_cell_table_row_is_matched_as_its_cell():
+    text = "日本无性婚姻问题严重，多数夫妻生活有名无实，专家呼吁社会关注这一现象。\n| 责任编辑：王明 |  |\n| 郑 重 声 明 |"
+    clean = clean_text(text)
+    assert removed_by(clean, "attribution") == ["| 责任编辑：王明 |  |"]
+    assert removed_by(clean, "footer_disclaimer") == ["| 郑 重 声 明 |"]
