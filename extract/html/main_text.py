@@ -8,6 +8,7 @@ which trafilatura files as comments, in the main text.
 
 from __future__ import annotations
 
+import re
 from configparser import ConfigParser
 from copy import deepcopy
 
@@ -23,6 +24,8 @@ HTML_START_CHARS = 50  # how far trafilatura looks for "html" before doubting a 
 LAYOUT_TABLE_PAGE_SHARE = 0.3  # a layout table holds at least this share of the page's text...
 LAYOUT_CELL_MIN_CHARS = 150  # ...and nests tables or has a cell this long...
 LAYOUT_CELL_TABLE_SHARE = 0.5  # ...holding this share of the table's text
+CAPTION_MAX_CHARS = 200  # a caption-classed block longer than this is no caption
+_CAPTION_CLASS = re.compile(r"caption|pic-?(?:txt|text|info|desc)|img-?(?:txt|text|desc)", re.I)
 SHORT_THREAD_CHARS = 500  # a thread's recall text shorter than this gets the balanced pass too...
 THREAD_RETRY_GAIN = 1.5  # ...which replaces it when it is this many times longer
 
@@ -34,8 +37,8 @@ def main_text(html: str, url: str | None, thread: bool) -> str:
     """trafilatura's main text, recall-oriented (it otherwise drops h3 section headings on some
     templates), with no cross-document dedup (its global cache makes output order-dependent).
 
-    Layout tables are turned into blocks first (``_layout_tables_as_blocks``). trafilatura
-    rejects markup with no "html" near its start and a single root element, as in crawl dumps
+    Layout tables are turned into blocks and captions into paragraphs first (``_prepared_tree``).
+    trafilatura rejects markup with no "html" near its start and a single root element, as in crawl dumps
     that wrap the page in ``<text id=URL>`` instead of ``<html>``; such a page gets a second
     chance inside an ``<html><body>`` shell.
 
@@ -45,10 +48,10 @@ def main_text(html: str, url: str | None, thread: bool) -> str:
 
     On a thread, a short result means the recall pass stopped at one post or a widget; the
     balanced pass (whose thread-forum rescue reaches the posts) is taken when it finds clearly more."""
-    tree = _layout_tables_as_blocks(html)
+    tree = _prepared_tree(html)
     text = _trafilatura_text(tree, url, DEFAULT_CONFIG, thread) if tree is not None else ""
     if not text.strip() and _is_doubted_markup(html):
-        tree = _layout_tables_as_blocks(f"<html><body>{html}</body></html>")
+        tree = _prepared_tree(f"<html><body>{html}</body></html>")
         text = _trafilatura_text(tree, url, DEFAULT_CONFIG, thread) if tree is not None else ""
     if tree is None:
         return text
@@ -90,14 +93,36 @@ def _is_layout_table(table: HtmlElement, min_chars: float) -> bool:
     return bool(cells) and max(cells) >= LAYOUT_CELL_MIN_CHARS and max(cells) >= LAYOUT_CELL_TABLE_SHARE * chars
 
 
-def _layout_tables_as_blocks(html: str) -> HtmlElement | None:
-    """The page's tree with layout tables turned into divs. trafilatura reads a layout table
-    as one data table and prints the whole page (menus, ads, the article) as table rows; as
-    blocks, its usual boilerplate scoring applies. A layout table holds a good share of the page,
-    or sits in one; data tables inside stay tables. None when trafilatura's loader rejects the markup."""
+def _prepared_tree(html: str) -> HtmlElement | None:
+    """The page's tree as trafilatura should read it (layout tables as blocks, captions as
+    paragraphs); None when trafilatura's loader rejects the markup."""
     tree = load_html(html)
     if tree is None:
         return None
+    _layout_tables_as_blocks(tree)
+    _captions_as_paragraphs(tree)
+    return tree
+
+
+def _captions_as_paragraphs(tree: HtmlElement) -> None:
+    """Image captions (<figcaption>, caption-classed blocks) as paragraphs, figures as blocks:
+    trafilatura drops them with the images (and prunes caption classes), but a caption says what a
+    photo shows (图为…)."""
+    for figure in tree.iter("figure"):
+        figure.tag = "div"
+    for caption in tree.iter("figcaption", "div", "span", "p"):
+        if caption.tag == "figcaption" or (
+            _CAPTION_CLASS.search(caption.get("class") or "") and _text_chars(caption) <= CAPTION_MAX_CHARS
+        ):
+            caption.tag = "p"
+            caption.attrib.pop("class", None)
+
+
+def _layout_tables_as_blocks(tree: HtmlElement) -> None:
+    """Layout tables turned into divs. trafilatura reads a layout table as one data table and
+    prints the whole page (menus, ads, the article) as table rows; as blocks, its usual
+    boilerplate scoring applies. A layout table holds a good share of the page, or sits in one;
+    data tables inside stay tables."""
     page_share = LAYOUT_TABLE_PAGE_SHARE * _text_chars(tree)
     layout = []
     for table in tree.iter("table"):
@@ -107,7 +132,6 @@ def _layout_tables_as_blocks(html: str) -> HtmlElement | None:
     for table in layout:
         for element in [table, *_own_parts(table)]:
             element.tag = "div"
-    return tree
 
 
 def _trafilatura_text(
