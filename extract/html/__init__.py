@@ -20,7 +20,14 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from extract.html.comments import CommentCandidates, comment_candidates, comment_texts, lead_paragraph
 from extract.html.dates import published_date
 from extract.html.dom import json_ld, squash
-from extract.html.gate import GateInput, archive_posts, declares_article, headline_repeated, not_article_reason
+from extract.html.gate import (
+    GateInput,
+    archive_posts,
+    declares_article,
+    headline_repeated,
+    listing_items,
+    not_article_reason,
+)
 from extract.html.language import detect_language
 from extract.html.listing import LinkIndex
 from extract.html.main_text import main_text
@@ -95,7 +102,10 @@ def _gate_input(
     )
     items = [] if thread else candidates.containers(h1, None)
     archive = 0 if thread else archive_posts(tree, items)
-    return GateInput(title, text, LinkIndex(link_texts), signals, thread, comment_texts(items)[1], len(items), archive)
+    return GateInput(
+        title, text, LinkIndex(link_texts), signals, thread, comment_texts(items)[1], len(items), archive,
+        listing_items(tree),
+    )
 
 
 def _without_title_echo(text: str, title: str | None) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from extract.html.dates import DATE
-from extract.html.dom import LIST_BULLET, contains, document_title, meta, schema_types, squash, tidy
+from extract.html.dom import HAN, LIST_BULLET, contains, document_title, meta, schema_types, squash, tidy
 from extract.html.listing import LinkIndex
 
 # Titles/headings of error pages.
@@ -42,6 +42,10 @@ THREAD_MAX_PROSE_RUN = 100  # on a thread or a page that signals an article, a p
 PROSE_LINE_CHARS = 20  # shorter lines (labels, dates, headings) do not count as prose
 SIGNALLED_LINE_CHARS = 8  # on a page that signals an article, lines this long count
 HEADLINE_MIN_CHARS = 4  # a shorter h1 (a site name, 首页) says nothing about the page
+LISTING_MIN_ITEMS = 5  # this many sibling items of one class, each with a title link, make a list...
+ITEM_TITLE_MIN_CHARS = 8  # ...a title link being this long
+ITEM_TITLE_MIN_HAN = 4
+ITEM_MAX_DEPTH = 4  # how far above its title link an item may start
 COMMENT_LIST_MIN_ITEMS = 3  # this many comment items holding this many characters of the main text,
 COMMENT_LIST_MIN_CHARS = 200  # with no article beside them: a list of comments or reviews
 ARCHIVE_MIN_POSTS = 3  # this many dated posts, each under a heading of one repeated class: an archive
@@ -62,6 +66,7 @@ class GateInput:
     comment_texts: frozenset[str] = frozenset()  # squashed texts of comment items, wherever they are
     comment_items: int = 0
     archive_posts: int = 0  # dated posts under headings of one repeated class
+    item_texts: tuple[str, ...] = ()  # whitespace-free texts of repeated items with title links
 
 
 def declares_article(tree: LexborHTMLParser, json_ld: list[dict]) -> bool:
@@ -81,6 +86,31 @@ def headline_repeated(tree: LexborHTMLParser, h1: LexborNode | None, title: str 
     if not title or len(headline := squash(title)) < HEADLINE_MIN_CHARS:
         return False
     return any(squash(line) == headline for line in text.split("\n"))
+
+
+def listing_items(tree: LexborHTMLParser) -> tuple[str, ...]:
+    """Whitespace-free texts of repeated list items: LISTING_MIN_ITEMS+ siblings of one tag and
+    class, each holding a title-like link (a board's threads, a portal's headlines with their
+    summaries). Found from the links up, so a page with no title links costs little."""
+    if tree.body is None:
+        return ()
+    groups: dict[tuple[int, str, str], list[LexborNode]] = {}
+    for link in tree.body.css("a"):
+        text = squash(link.text())
+        if len(text) < ITEM_TITLE_MIN_CHARS or len(HAN.findall(text)) < ITEM_TITLE_MIN_HAN:
+            continue
+        node = link
+        for _ in range(ITEM_MAX_DEPTH):
+            parent = node.parent
+            if parent is None or parent.tag in ("body", "html"):
+                break
+            key = (parent.mem_id, node.tag, node.attributes.get("class") or "")
+            members = groups.setdefault(key, [])
+            if not members or members[-1].mem_id != node.mem_id:
+                members.append(node)
+            node = parent
+    items = [nodes for nodes in groups.values() if len(nodes) >= LISTING_MIN_ITEMS]
+    return tuple(squash(node.text()) for nodes in items for node in nodes)
 
 
 def archive_posts(tree: LexborHTMLParser, comment_items: list[LexborNode]) -> int:
@@ -136,6 +166,13 @@ def not_article_reason(page: GateInput) -> str | None:
         and sum(_prose_runs(outside, page.links)) < MIN_PROSE_CHARS
     ):
         return f"comment list: {page.comment_items} comments and no article beside them"
+    if page.item_texts and not (page.is_thread and page.signals_article):
+        items = "\n".join(page.item_texts)
+        in_items = [line in items for line in lines]
+        covered = sum(len(line) for line, inside in zip(lines, in_items) if inside)
+        outside = [line for line, inside in zip(lines, in_items) if not inside]
+        if covered >= LISTING_SHARE * (sum(map(len, lines)) or 1) and sum(_prose_runs(outside, page.links)) < LISTING_MAX_PROSE_RUN:
+            return f"listing page: {covered / sum(map(len, lines)):.0%} of text is in repeated list items"
     listed = sum(len(line) for line in lines if page.links.is_listed(line))
     share = listed / (sum(map(len, lines)) or 1)
     longest = THREAD_MAX_PROSE_RUN if page.signals_article or page.is_thread else LISTING_MAX_PROSE_RUN

@@ -129,3 +129,31 @@ def test_a_short_post_over_a_reply_tree_is_a_thread_not_a_listing():
     links = LinkIndex(frozenset(LINKS))
     assert not_article_reason(GateInput("t", text, links)).startswith("listing page")
     assert not_article_reason(GateInput("t", text, links, is_thread=True)) is None
+
+
+# A forum board and a portal column: each item a title link with a summary, which trafilatura
+# prints without the titles, so only the repeated items show it is a list.
+def board(n_items: int = 15, headline: str = "") -> str:
+    items = "".join(
+        f'<li class="j_thread_list"><div class="threadlist_title"><a href="/p/{n}">网贷逾期第{n}个月了，催收天天打电话怎么办</a></div>'
+        f'<div class="threadlist_abs">欠了三个平台，每个月工资只够还一家的，催收说要上门，家里人还不知道，大家有没有协商成功的经验{n}</div>'
+        f'<span class="author"><a href="/home/{n}">吧友{n}号</a></span><span class="reply_date">12-0{n % 9 + 1}</span></li>'
+        for n in range(n_items)
+    )
+    return page(f"{headline}<ul id='thread_list'>{items}</ul>", "网贷逾期吧-百度贴吧")
+
+
+def test_a_board_of_threads_is_a_listing():
+    extracted = extract_page(board(), "https://example.com/f?kw=网贷逾期")
+    assert extracted.not_article_reason.startswith("listing page") and "repeated list items" in extracted.not_article_reason
+
+
+def test_fewer_items_than_a_list_are_no_listing():
+    extracted = extract_page(board(n_items=4), "https://example.com/f?kw=网贷逾期")
+    assert "repeated list items" not in (extracted.not_article_reason or "")
+
+
+def test_an_article_with_a_related_list_is_an_article():
+    article = "<article>" + "".join(f"<p>{PROSE}第{n}点。</p>" for n in range(12)) + "</article>"
+    extracted = extract_page(board(headline=article), "https://example.com/a/1.html")
+    assert extracted.is_article, extracted.not_article_reason
