@@ -13,6 +13,7 @@ is a listing only when links are nearly all of it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -149,38 +150,86 @@ def _dated_posts(tree: LexborHTMLParser, headings: list[LexborNode]) -> int:
     return posts
 
 
-def not_article_reason(page: GateInput) -> str | None:
-    """Why the page is not an article (error page, listing, comment list, archive, no prose), or None."""
-    lines = [squash(LIST_BULLET.sub("", line)) for line in page.text.split("\n")]
-    lines = [line for line in lines if line]
-    runs = _prose_runs(lines, page.links, SIGNALLED_LINE_CHARS if page.signals_article else PROSE_LINE_CHARS)
-    if page.title and _ERROR_PAGE.search(page.title) and sum(runs) < ERROR_PAGE_MAX_PROSE:
+@dataclass(frozen=True)
+class _Lines:
+    """The main text's non-empty lines (whitespace-free, bullets off) and what the checks share."""
+
+    page: GateInput
+    lines: list[str]
+    runs: list[int]  # prose characters between listed lines (the signalled line length applies)
+
+    @property
+    def chars(self) -> int:
+        return sum(map(len, self.lines)) or 1
+
+    def prose_outside(self, inside: set[str] | str | frozenset[str]) -> int:
+        """Prose characters of the lines not found in ``inside``."""
+        return sum(_prose_runs([line for line in self.lines if line not in inside], self.page.links))
+
+
+def _error_page(text: _Lines) -> str | None:
+    page = text.page
+    if page.title and _ERROR_PAGE.search(page.title) and sum(text.runs) < ERROR_PAGE_MAX_PROSE:
         return f"error page: title {page.title!r}"
-    if page.archive_posts >= ARCHIVE_MIN_POSTS:
-        return f"archive: {page.archive_posts} dated posts, each under its own heading"
-    inside = sum(len(line) for line in lines if line in page.comment_texts)
-    outside = [line for line in lines if line not in page.comment_texts]
+    return None
+
+
+def _archive(text: _Lines) -> str | None:
+    posts = text.page.archive_posts
+    return f"archive: {posts} dated posts, each under its own heading" if posts >= ARCHIVE_MIN_POSTS else None
+
+
+def _comment_list(text: _Lines) -> str | None:
+    page = text.page
+    inside = sum(len(line) for line in text.lines if line in page.comment_texts)
     if (
         page.comment_items >= COMMENT_LIST_MIN_ITEMS
         and inside >= COMMENT_LIST_MIN_CHARS
-        and sum(_prose_runs(outside, page.links)) < MIN_PROSE_CHARS
+        and text.prose_outside(page.comment_texts) < MIN_PROSE_CHARS
     ):
         return f"comment list: {page.comment_items} comments and no article beside them"
-    if page.item_texts and not (page.is_thread and page.signals_article):
-        items = "\n".join(page.item_texts)
-        in_items = [line in items for line in lines]
-        covered = sum(len(line) for line, inside in zip(lines, in_items) if inside)
-        outside = [line for line, inside in zip(lines, in_items) if not inside]
-        if covered >= LISTING_SHARE * (sum(map(len, lines)) or 1) and sum(_prose_runs(outside, page.links)) < LISTING_MAX_PROSE_RUN:
-            return f"listing page: {covered / sum(map(len, lines)):.0%} of text is in repeated list items"
-    listed = sum(len(line) for line in lines if page.links.is_listed(line))
-    share = listed / (sum(map(len, lines)) or 1)
-    longest = THREAD_MAX_PROSE_RUN if page.signals_article or page.is_thread else LISTING_MAX_PROSE_RUN
-    if share >= (SIGNALLED_LISTING_SHARE if page.signals_article else LISTING_SHARE) and max(runs) < longest:
-        return f"listing page: {share:.0%} of text is link titles or teasers"
-    if sum(runs) < (SIGNALLED_MIN_PROSE_CHARS if page.signals_article else MIN_PROSE_CHARS):
-        return f"too little prose: {sum(runs)} characters outside links and teasers"
     return None
+
+
+def _repeated_items(text: _Lines) -> str | None:
+    """Most of the text inside repeated list items, and no article beside them. A thread that
+    signals an article (its headline repeated) is its posts, not a list."""
+    page = text.page
+    if not page.item_texts or (page.is_thread and page.signals_article):
+        return None
+    items = "\n".join(page.item_texts)
+    covered = sum(len(line) for line in text.lines if line in items)
+    if covered >= LISTING_SHARE * text.chars and text.prose_outside(items) < LISTING_MAX_PROSE_RUN:
+        return f"listing page: {covered / text.chars:.0%} of text is in repeated list items"
+    return None
+
+
+def _listed_lines(text: _Lines) -> str | None:
+    page = text.page
+    share = sum(len(line) for line in text.lines if page.links.is_listed(line)) / text.chars
+    longest = THREAD_MAX_PROSE_RUN if page.signals_article or page.is_thread else LISTING_MAX_PROSE_RUN
+    if share >= (SIGNALLED_LISTING_SHARE if page.signals_article else LISTING_SHARE) and max(text.runs) < longest:
+        return f"listing page: {share:.0%} of text is link titles or teasers"
+    return None
+
+
+def _too_little_prose(text: _Lines) -> str | None:
+    if sum(text.runs) < (SIGNALLED_MIN_PROSE_CHARS if text.page.signals_article else MIN_PROSE_CHARS):
+        return f"too little prose: {sum(text.runs)} characters outside links and teasers"
+    return None
+
+
+CHECKS: tuple[Callable[[_Lines], str | None], ...] = (
+    _error_page, _archive, _comment_list, _repeated_items, _listed_lines, _too_little_prose,
+)
+
+
+def not_article_reason(page: GateInput) -> str | None:
+    """Why the page is not an article (the first of CHECKS that says so), or None."""
+    lines = [line for line in (squash(LIST_BULLET.sub("", line)) for line in page.text.split("\n")) if line]
+    runs = _prose_runs(lines, page.links, SIGNALLED_LINE_CHARS if page.signals_article else PROSE_LINE_CHARS)
+    text = _Lines(page, lines, runs)
+    return next((reason for check in CHECKS if (reason := check(text))), None)
 
 
 def _prose_runs(lines: list[str], links: LinkIndex, line_chars: int = PROSE_LINE_CHARS) -> list[int]:
