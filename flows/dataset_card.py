@@ -166,9 +166,11 @@ Built with cuishou (`cuishou build`), a pipeline of Prefect flows:
 
 1. **Crawl** the seed sites politely (robots.txt, per-host delay and concurrency, retries with
    backoff), or read archived WARC files; every response is kept in WARC files (`warc/`).
-2. **Decode** bytes to text (BOM, HTTP charset, `<meta charset>`, detection; gb2312/gbk as gb18030).
-3. **Extract** the main text, title, date and comments (trafilatura plus genre rules); pages that
-   are not articles (listings, error pages) are recorded in `pages` with a reason, not dropped silently.
+2. **Decode** bytes to text (BOM, HTTP charset, `<meta charset>`, detection, believed only when the
+   bytes agree; gb2312/gbk as gb18030); a page that decodes only to mojibake is `decode_error` in `pages`.
+3. **Extract** the main text, title, date and comments (trafilatura plus genre rules), within a
+   per-page budget (a page over it is `too_complex` in `pages`); pages that are not articles
+   (listings, error pages) are recorded in `pages` with a reason, not dropped silently.
 4. **Clean** the genre's junk (injected title lines, repeated outlines, fake comment sections,
    link farms, disclaimers, articles printed twice); every removed span is kept in `removed` with its rule.
 5. **Score** quality (see Quality signals) and **tag** products, collection channels and topics with keyword rules.

@@ -2,6 +2,9 @@
 
 This is the per-page pipeline every entry point shares (crawl, WARC input, ``cuishou extract``):
 decode → extract → clean → quality signals → tags. Corpus-level steps (dedup) come after.
+Every page runs within the page budget (extract.budget): a page too complex to parse in bounded
+time and memory is a ``too_complex`` row, and a page whose bytes decode only to mojibake is a
+``decode_error`` row, never a document.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from importlib.metadata import version
 
+from extract.budget import DEFAULT_BUDGET, PageBudget, TooComplex, budgeted_html, within_cpu_limit
 from extract.decode import decode_html
 from extract.html_text import extract_page
 from extract.urls import host_of
@@ -40,7 +44,7 @@ class PageInput:
 class PageResult:
     """A document row, or the outcome and reason why the page is not one."""
 
-    outcome: str  # document | not_article | extract_error
+    outcome: str  # document | not_article | decode_error | too_complex | extract_error
     reason: str | None = None
     row: dict | None = None
 
@@ -50,13 +54,21 @@ def document_id(url: str, content_sha256: str) -> str:
     return hashlib.sha256(f"{url}\n{content_sha256}".encode()).hexdigest()[:32]
 
 
-
-
-def process_page(page: PageInput) -> PageResult:
+def process_page(page: PageInput, budget: PageBudget = DEFAULT_BUDGET) -> PageResult:
     """Turn one HTML response into a document row (without the corpus-level dedup fields)."""
-    decoded = decode_html(page.body, page.content_type)
     try:
-        extracted = extract_page(decoded.text, page.url)
+        return within_cpu_limit(lambda: _process_page(page, budget), budget.cpu_seconds)
+    except TooComplex as exc:
+        return PageResult("too_complex", str(exc))
+
+
+def _process_page(page: PageInput, budget: PageBudget) -> PageResult:
+    decoded = decode_html(page.body, page.content_type)
+    if decoded.problem:
+        return PageResult("decode_error", decoded.problem)
+    html = budgeted_html(decoded.text, budget).html
+    try:
+        extracted = extract_page(html, page.url)
     except Exception as exc:  # a malformed page must become a recorded reason, not a crashed batch
         return PageResult("extract_error", f"{type(exc).__name__}: {exc}")
     if not extracted.is_article:

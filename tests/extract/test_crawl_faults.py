@@ -207,6 +207,8 @@ def expected_visits() -> dict[str, tuple[str, str | None]]:
     }
     return {f"http://ok.test{path}": want for path, want in ok.items()} | {
         INTERNAL: ("refused", "loopback"),
+        "http://[::1": ("refused", "invalid URL: unparseable URL"),
+        "http://ok.test:99999/": ("refused", "invalid URL: invalid port '99999'"),
         "http://127.0.0.2/steal": ("off_site", "not among the seeds' hosts"),
         "http://elsewhere.test/x": ("off_site", "not among the seeds' hosts"),
         "http://elsewhere.test/landing": ("off_site", "not among the seeds' hosts"),
@@ -214,8 +216,8 @@ def expected_visits() -> dict[str, tuple[str, str | None]]:
         "http://slow.test/read-timeout": ("fetch_error", "timeout: ReadTimeout"),
         "http://slow.test/trickle": ("fetch_error", "timeout: TimeoutError"),
         "http://robots5xx.test/robots.txt": ("robots_txt", "HTTP 503: unreachable"),
-        "http://robots5xx.test/": ("robots_disallowed", "unreachable"),
-        "http://robots5xx.test/page": ("robots_disallowed", "unreachable"),
+        "http://robots5xx.test/": ("robots_disallowed", "robots.txt unreachable (HTTP 503)"),
+        "http://robots5xx.test/page": ("robots_disallowed", "robots.txt unreachable (HTTP 503)"),
         "http://bigrobots.test/robots.txt": ("robots_txt", "HTTP 200: parsed"),
         "http://bigrobots.test/": ("fetched", None),
         "http://bigrobots.test/blocked": ("robots_disallowed", "disallowed by robots.txt"),
@@ -223,7 +225,7 @@ def expected_visits() -> dict[str, tuple[str, str | None]]:
         "http://garbagerobots.test/robots.txt": ("robots_txt", "HTTP 200: parsed"),
         "http://garbagerobots.test/": ("fetched", None),
         f"{BLACK_HOLE}/robots.txt": ("fetch_error", "timeout: ConnectTimeout"),
-        f"{BLACK_HOLE}/": ("robots_disallowed", "robots.txt unreachable"),
+        f"{BLACK_HOLE}/": ("robots_disallowed", "robots.txt unreachable (timeout: ConnectTimeout)"),
     }
 
 
