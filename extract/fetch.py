@@ -133,6 +133,21 @@ def _wants_body(content_type: str | None) -> bool:
     return not media or media in BODY_TYPES or media.endswith("+xml")
 
 
+_RAW_HEADERS = "cuishou.raw_headers"
+
+
+async def _hide_location(response: httpx.Response) -> None:
+    """Keep a redirect's Location from httpx, which parses it even when not following it.
+
+    httpx raises on a Location it cannot parse (an octal IP such as ``0177.0.0.2``), which would
+    lose the response; the crawler reads Location itself (WHATWG rules, SSRF guard). The headers
+    as received are kept for the archive.
+    """
+    if "location" in response.headers:
+        response.extensions[_RAW_HEADERS] = list(response.headers.raw)
+        del response.headers["location"]
+
+
 class Fetcher:
     """Shared async HTTP client for a crawl; one instance per run."""
 
@@ -149,6 +164,7 @@ class Fetcher:
             trust_env=config.proxy is None,
             headers={"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate"},
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            event_hooks={"response": [_hide_location]},
         )
 
     async def aclose(self) -> None:
@@ -165,8 +181,8 @@ class Fetcher:
         result = Fetched(url)
         for attempt in range(self.config.retries + 1):
             async with self.throttle.slot(host):
-                if (why := self.given_up(host)) and attempt == 0:  # decided while this request waited
-                    return Fetched(url, error="host_given_up", error_detail=why)
+                if why := self.given_up(host):  # decided while this request waited
+                    return result if attempt else Fetched(url, error="host_given_up", error_detail=why)
                 result = await self._attempt(url, always_read, headers or {})
             result.attempts = attempt + 1
             self._count_timeouts(host, result)
@@ -225,7 +241,8 @@ class Fetcher:
             result.status = response.status_code
             result.reason_phrase = response.reason_phrase
             result.http_version = response.http_version
-            result.headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
+            raw_headers = response.extensions.get(_RAW_HEADERS, response.headers.raw)
+            result.headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw_headers]
             result.request_headers = [
                 (k.decode("latin-1"), v.decode("latin-1")) for k, v in response.request.headers.raw
             ]

@@ -20,6 +20,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import yaml
 
+from flows.escape import markdown_code
 from flows.report_html import CorpusRead, read_table, tag_rows
 from transform.dedup import CONTAINMENT_THRESHOLD, JACCARD_THRESHOLD, SHINGLE_SIZE
 from transform.quality import FULL_LENGTH_HAN, GAP_SATURATION, SPIN_SATURATION, WEIGHTS
@@ -115,6 +116,7 @@ def front_matter(documents: TableSize, pages: TableSize) -> dict:
 
 
 def markdown_table(header: list[str], rows: list[list]) -> str:
+    """A GitHub table; pipes in cells are escaped (GitHub splits cells before reading code spans)."""
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
     return "\n".join(lines)
@@ -128,7 +130,7 @@ def counts_section(documents: pa.Table, pages: pa.Table, tags: list[dict]) -> st
     per_host = Counter(documents.column("host").to_pylist())
     urls = Counter(pages.column("host").to_pylist())
     hosts = sorted(urls | per_host, key=lambda h: (-per_host[h], h))
-    host_rows = [[f"`{h}`", per_host[h], canonical[h], urls[h]] for h in hosts[:TOP_HOSTS]]
+    host_rows = [[markdown_code(h), per_host[h], canonical[h], urls[h]] for h in hosts[:TOP_HOSTS]]
     more = f"\n\nand {len(hosts) - TOP_HOSTS:,} more hosts." if len(hosts) > TOP_HOSTS else ""
     tag_table = [[r["facet"], r["tag"], r["documents"], r["canonical"]] for r in tags]
     languages = ", ".join(f"{lang} {n}" for lang, n in Counter(documents.column("language").to_pylist()).most_common())
@@ -180,9 +182,9 @@ Built with cuishou (`cuishou build`), a pipeline of Prefect flows:
 
 Pipeline versions of the documents:
 
-{markdown_table(["pipeline_version", "documents"], [[f"`{v}`", n] for v, n in versions])}
+{markdown_table(["pipeline_version", "documents"], [[markdown_code(v), n] for v, n in versions])}
 
-Runs that wrote this folder (the latest: `{report.get("run_id", "")}`, {report.get("seconds", 0):.1f} s):
+Runs that wrote this folder (the latest: {markdown_code(report.get("run_id", ""))}, {report.get("seconds", 0):.1f} s):
 
 {markdown_table(["run", "URLs met", "first response (UTC)", "last response (UTC)"], runs)}
 """
@@ -196,7 +198,7 @@ def run_rows(pages: pa.Table) -> list[list]:
     rows = []
     for run, stamps in sorted(times.items()):
         known = sorted(t.strftime("%Y-%m-%d %H:%M:%S") for t in stamps if t is not None) or [""]
-        rows.append([f"`{run}`", len(stamps), known[0], known[-1]])
+        rows.append([markdown_code(run), len(stamps), known[0], known[-1]])
     return rows
 
 

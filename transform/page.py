@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib.metadata import version
@@ -24,6 +25,8 @@ from transform.quality import quality_signals
 from transform.schema import SCHEMA_VERSION
 from transform.tags import tag_document
 
+# Control characters are no text: kept, a title could move the cursor of whoever prints it.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 PIPELINE_VERSION = f"cuishou {version('cuishou')}; trafilatura {version('trafilatura')}"
 
 
@@ -66,7 +69,7 @@ def _process_page(page: PageInput, budget: PageBudget) -> PageResult:
     decoded = decode_html(page.body, page.content_type)
     if decoded.problem:
         return PageResult("decode_error", decoded.problem)
-    html = budgeted_html(decoded.text, budget).html
+    html = budgeted_html(_CONTROLS.sub("", decoded.text), budget).html
     try:
         extracted = extract_page(html, page.url)
     except Exception as exc:  # a malformed page must become a recorded reason, not a crashed batch
