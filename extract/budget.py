@@ -57,13 +57,13 @@ class Budgeted:
 
 def budgeted_html(html: str, budget: PageBudget = DEFAULT_BUDGET) -> Budgeted:
     """The page with nesting flattened to ``max_depth``; raises TooComplex when it is over a limit."""
-    if len(html) > budget.max_chars:
-        raise TooComplex(f"{len(html):,} characters of HTML (limit {budget.max_chars:,})")
     tags = len(_START_TAG.findall(html))
-    if tags <= budget.max_depth:  # cannot be deeper than that
-        return Budgeted(html, tags)
     if tags > 4 * budget.max_elements:  # over even if flattening dropped most; the scan itself would cost seconds
         raise TooComplex(f"{tags:,} elements (limit {budget.max_elements:,})")
+    if len(html) > budget.max_chars:
+        raise TooComplex(f"{len(html):,} characters of HTML (limit {budget.max_chars:,})")
+    if tags <= budget.max_depth:  # cannot be deeper than that
+        return Budgeted(html, tags)
     flat = _flatten(html, budget.max_depth)
     if flat.elements > budget.max_elements:
         raise TooComplex(f"{flat.elements:,} elements (limit {budget.max_elements:,})")

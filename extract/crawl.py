@@ -10,9 +10,9 @@ import asyncio
 import hashlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
-from typing import TypeVar
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from extract.archive import WarcArchive, WarcRef, read_response
 from extract.fetch import FetchConfig, Fetched, Fetcher

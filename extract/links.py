@@ -8,8 +8,8 @@ yields no links rather than stalling the crawl.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 

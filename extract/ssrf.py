@@ -20,11 +20,12 @@ def _refusal(address: str) -> str | None:
     if ip.is_global and not ip.is_multicast:
         return None
     kind = next(
-        (name for name in ("loopback", "private", "link_local", "multicast", "reserved", "unspecified")
+        (name for name in ("unspecified", "loopback", "link_local", "multicast", "private", "reserved")
          if getattr(ip, f"is_{name}")),
         "non-global",
     )
-    return f"{address} is a {kind.replace('_', '-')} address"
+    kind = kind.replace("_", "-")
+    return f"{address} is {'an' if kind[0] in 'aeiou' else 'a'} {kind} address"
 
 
 async def refusal_reason(host: str) -> str | None:

@@ -29,7 +29,7 @@ OUTCOMES = {
     "sitemap": "a sitemap, whose URLs were queued",
     "robots_disallowed": "not requested: robots.txt disallows it",
     "off_site": "not requested: the host is not one of the seeds' hosts",
-    "refused": "not requested: the host is not a valid host name, or is or resolves to an internal address (SSRF guard)",
+    "refused": "not requested: an invalid host name or port, or a host that is or resolves to an internal address",
     "fetch_error": "no usable response: timeout, connection error, too large, redirect chain too long",
     "skipped": "not requested: a crawl limit was reached, or the host was given up after repeated timeouts",
     "superseded": "an older response for the same URL in the input WARCs",

@@ -18,7 +18,7 @@ import struct
 import time
 import tracemalloc
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from http_server import LocalServer, Reply, ScriptedServer
+from http_server import Behaviour, FaultServer, Reply, ScriptedServer, page, redirect, send_head
 
 from extract.archive import WarcArchive, iter_responses
 from extract.crawl import CrawlConfig, Crawler
@@ -41,32 +41,6 @@ FETCH = FetchConfig(read_timeout=0.5, connect_timeout=0.5, total_timeout=2, retr
 INTERNAL = "http://127.0.0.2:9/admin"
 BLACK_HOLE = "http://black-hole"  # stands for the black hole's http://127.0.0.1:PORT in expectations
 HTML = "text/html; charset=utf-8"
-
-Behaviour = Callable[[BaseHTTPRequestHandler], None]
-
-
-# --- what the server can do -------------------------------------------------------------------
-
-
-def send_head(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str]) -> None:
-    handler.send_response(status)
-    for key, value in headers.items():
-        handler.send_header(key, value)
-    handler.end_headers()
-
-
-def page(body: bytes, content_type: str | None = HTML, status: int = 200, **headers: str) -> Behaviour:
-    def reply(handler: BaseHTTPRequestHandler) -> None:
-        typed = {"Content-Type": content_type} if content_type else {}
-        send_head(handler, status, typed | {"Content-Length": str(len(body))} | headers)
-        handler.wfile.write(body)
-
-    return reply
-
-
-def redirect(location: str | None) -> Behaviour:
-    return page(b"moved", status=302, **({"Location": location} if location else {}))
-
 
 def reset_mid_body(handler: BaseHTTPRequestHandler) -> None:
     """Half a body, then a TCP reset (SO_LINGER 0 makes close() send RST instead of FIN)."""
@@ -254,32 +228,6 @@ SEEDS = ["http://ok.test/", "http://ok.test/to-internal", "http://ok.test/to-oct
 
 
 # --- the server -------------------------------------------------------------------------------
-
-
-class FaultServer(LocalServer):
-    """Serves ``routes[(host, path)]`` on 127.0.0.1 as a proxy would; logs every (host, path) asked for."""
-
-    def __init__(self, routes: dict[tuple[str, str], Behaviour]):
-        self.requests: list[tuple[str, str]] = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.0"
-
-            def log_message(self, *args) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                target = urlsplit(self.path)
-                host = (target.hostname or self.headers.get("Host", "").split(":")[0]).lower()
-                owner.requests.append((host, target.path))
-                behaviour = routes.get((host, target.path), page(b"<h1>404</h1>", status=404))
-                try:
-                    behaviour(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the crawler hung up: a size limit or a timeout
-
-        self._listen(Handler)
 
 
 @contextmanager
