@@ -1,24 +1,26 @@
 """The hostile site (tests/hostile_site.py, scaled down) crawled by the real CLI, directly and through --proxy.
 
-Both runs go at once, as subprocesses of ``cuishou build`` against the session's Prefect API, with
-second-long timeouts (``--timeout 1``: a whole response may take 3 s). The full-size site is
-benchmarks/hostile_crawl.py's.
+Both runs go at once against the session's Prefect API, with second-long timeouts (``--timeout 1``:
+a whole response may take 3 s). The full-size site is benchmarks/hostile_crawl.py's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+import io
 import os
 import subprocess
 import sys
 from collections import Counter
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
 from hostile_site import HTML_PAYLOADS, PAYLOAD_IMG, PAYLOAD_MARKUP, SMALL, Served, serve_hostile_site
+
+from flows.cli import main
 
 pytestmark = pytest.mark.flow
 
@@ -37,27 +39,31 @@ class HostileRun:
         return ds.dataset(self.out / "documents", partitioning="hive").to_table(columns=["url"]).column("url").to_pylist()
 
 
+def _argv(served: Served, folder: Path) -> list[str]:
+    (folder / "seeds.txt").write_text("\n".join(served.site.seeds()) + "\n")
+    return ["build", "--seeds", str(folder / "seeds.txt"), "--delay", "0", "--timeout", "1",
+            "--out", str(folder / "corpus"), *(["--proxy", served.proxy] if served.proxy else [])]
+
+
 @pytest.fixture(scope="module")
 def runs(prefect_server, tmp_path_factory) -> dict[str, HostileRun]:
+    """The direct crawl as a ``cuishou build`` subprocess; meanwhile the proxied one through ``main`` in this
+    process (the same code, without a second start-up of Python and Prefect)."""
     from prefect.settings import PREFECT_API_URL
 
     env = os.environ | {"PREFECT_API_URL": PREFECT_API_URL.value(), "COLUMNS": "200"}
-    with ExitStack() as stack:
-        started = {}
-        for mode in ("direct", "proxy"):
-            served = stack.enter_context(serve_hostile_site(SMALL, proxied=mode == "proxy"))
-            folder = tmp_path_factory.mktemp(f"hostile-{mode}")
-            (folder / "seeds.txt").write_text("\n".join(served.site.seeds()) + "\n")
-            argv = ["build", "--seeds", str(folder / "seeds.txt"), "--delay", "0", "--timeout", "1",
-                    "--out", str(folder / "corpus"), *(["--proxy", served.proxy] if served.proxy else [])]
-            process = subprocess.Popen([sys.executable, "-m", "flows.cli", *argv], env=env, text=True,
-                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            started[mode] = (served, folder / "corpus", process)
-        results = {}
-        for mode, (served, out, process) in started.items():
-            stdout, _ = process.communicate(timeout=240)
-            results[mode] = HostileRun(served, out, process.returncode, stdout)
-        return results
+    direct_dir, proxy_dir = tmp_path_factory.mktemp("hostile-direct"), tmp_path_factory.mktemp("hostile-proxy")
+    with serve_hostile_site(SMALL, proxied=False) as direct, serve_hostile_site(SMALL, proxied=True) as proxied, \
+            pytest.MonkeyPatch.context() as patch:
+        process = subprocess.Popen([sys.executable, "-m", "flows.cli", *_argv(direct, direct_dir)], env=env,
+                                   text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        patch.setenv("COLUMNS", "200")
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            code = main(_argv(proxied, proxy_dir))
+        stdout, _ = process.communicate(timeout=240)
+    return {"direct": HostileRun(direct, direct_dir / "corpus", process.returncode, stdout),
+            "proxy": HostileRun(proxied, proxy_dir / "corpus", code, printed.getvalue())}
 
 
 MODES = ["direct", "proxy"]
