@@ -25,7 +25,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -161,7 +161,7 @@ class _Watch:
     thread: int
     clock: Callable[[], float]
     deadline: float
-    interrupted_at: float | None = field(default=None)
+    interrupted_at: float | None = None
 
 
 def _thread_clock(thread: int) -> Callable[[], float]:

@@ -30,7 +30,11 @@ class Links:
     refused: dict[str, str] = field(default_factory=dict)
     problem: str | None = None  # why no links could be read (a page over its budget)
 
+    def __post_init__(self) -> None:
+        self._seen = set(self.urls)
+
     def add(self, raw: str, base: str | None) -> None:
+        """Add a link as written in the page, resolved against ``base``."""
         try:
             url = parse_url(raw, base)
         except BadURL as exc:
@@ -43,9 +47,6 @@ class Links:
         if url is not None and url not in self._seen:
             self._seen.add(url)
             self.urls.append(url)
-
-    def __post_init__(self) -> None:
-        self._seen = set(self.urls)
 
 
 def page_links(html: str, base_url: str) -> Links:
