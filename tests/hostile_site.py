@@ -302,7 +302,12 @@ class Trap:
         for address, family in self.ADDRESSES:
             listener = socket.socket(family)
             self._sockets.append(listener)
-            listener.bind((address, port))
+            try:
+                listener.bind((address, port))
+            except OSError:
+                if family == socket.AF_INET6 and not _has_ipv6_loopback():
+                    continue  # no ::1 on this machine: nothing could connect there either
+                raise
             listener.listen(16)
             threading.Thread(target=self._accept, args=(listener, address), daemon=True).start()
         self.port = port
@@ -320,6 +325,15 @@ class Trap:
         for listener in self._sockets:
             listener.close()
         self._sockets = []
+
+
+def _has_ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
 
 
 class SilentServer:

@@ -80,3 +80,11 @@ def test_a_page_that_decodes_only_to_mojibake_is_a_decode_error_not_a_document()
     result = process_page(_html_page(garbled))
     assert result.outcome == "decode_error" and result.row is None
     assert result.reason.startswith("mojibake after decoding as utf-8 (http)")
+
+
+def test_control_characters_never_reach_a_row():
+    html = ("<html><head><title>上门催收\x1b]0;pwned\x07</title></head><body><h1>上门催收\x1b[2J的应对</h1>"
+            + PROSE.replace("，", "\x1b[31m，", 1) * 3 + "</body></html>")
+    row = process_page(_html_page(html)).row
+    assert not any(char in row[field] for field in ("title", "text") for char in "\x1b\x07")
+    assert row["title"].startswith("上门催收")
