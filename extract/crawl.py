@@ -12,16 +12,18 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from extract.archive import WarcArchive, WarcRef, read_response
-from extract.decode import decode_html
 from extract.fetch import FetchConfig, Fetched, Fetcher
-from extract.links import page_links, sitemap_urls
+from extract.links import Links, links_of_body, sitemap_urls
 from extract.robots import RobotsRules, robots_from_response
 from extract.ssrf import refusal_reason
 from extract.state import Known, RunJournal
-from extract.urls import canonical_url, host_of, origin_of, redirect_target
+from extract.urls import BadURL, host_of, origin_of, parse_url
 from extract.visits import Visit, classify_response
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,10 @@ def read_seeds(lines: Iterable[str]) -> list[str]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        url = canonical_url(line)
+        try:
+            url = parse_url(line)
+        except BadURL as exc:
+            raise ValueError(f"seed line {number} is not a valid URL ({exc}): {line!r}") from None
         if url is None:
             raise ValueError(f"seed line {number} is not an http(s) URL: {line!r}")
         seeds.append(url)
@@ -131,6 +136,8 @@ class Crawler:
         self._queue = _HostTurns(2 * config.fetch.per_host_concurrency)
         # one thread writes WARC records and journal rows in order, off the event loop: each fsyncs
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cuishou-writer")
+        # page-controlled bytes (links, sitemaps, robots.txt) are parsed here, never on the event loop
+        self._parser = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cuishou-parse")
         self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._refusals: dict[str, str | None] = {}
@@ -150,6 +157,7 @@ class Crawler:
             await asyncio.gather(*workers, return_exceptions=True)
         finally:
             await self._fetcher.aclose()
+            self._parser.shutdown(cancel_futures=True)
             self._writer.shutdown()  # waits for the last journal rows
         return self.visits
 
@@ -194,26 +202,33 @@ class Crawler:
         if request.url == robots_url:  # a link to robots.txt: _rules_for has fetched and recorded it
             return
         if not rules.allows(request.url, self.config.fetch.user_agent):
-            reason = "robots.txt unreachable (5xx): assuming disallow" if rules.status == "unreachable" else None
-            self._record(Visit(request.url, "robots_disallowed", reason or "disallowed by robots.txt",
-                               referrer=request.referrer))
+            self._record(Visit(request.url, "robots_disallowed", rules.disallow_reason(), referrer=request.referrer))
             return
         known = self.journal.previous(request.url) if self.journal is not None else None
         fetched = await self._fetch(request.url, host, headers=known.conditional_headers() if known else None)
-        if fetched is None:
-            self._record(Visit(request.url, "skipped", f"max_pages={self.config.max_pages} reached",
-                               referrer=request.referrer))
+        if fetched is None or fetched.error == "host_given_up":
+            self._record(Visit(request.url, "skipped", self._not_requested(fetched), referrer=request.referrer))
             return
         self._record(await self._settle(request, fetched, known))
 
     async def _fetch(
         self, url: str, host: str, always_read: bool = False, headers: dict[str, str] | None = None
     ) -> Fetched | None:
+        """The response (or fetch error); None when the run's request budget is spent."""
+        assert self._fetcher is not None
+        if (why := self._fetcher.given_up(host)) is not None:
+            return Fetched(url, error="host_given_up", error_detail=why)
         if self._requests >= self.config.max_pages:
             return None
         self._requests += 1
-        assert self._fetcher is not None
-        return await self._fetcher.fetch(url, host, always_read, headers)
+        fetched = await self._fetcher.fetch(url, host, always_read, headers)
+        self._requests -= fetched.attempts == 0  # given up while it waited: nothing was requested
+        return fetched
+
+    def _not_requested(self, fetched: Fetched | None) -> str:
+        if fetched is None:
+            return f"max_pages={self.config.max_pages} reached"
+        return f"host given up for this run: {fetched.error_detail}"
 
     async def _archive(self, fetched: Fetched) -> WarcRef:
         """Archive a response in the writer thread: its fsync would stall every host's requests."""
@@ -240,7 +255,10 @@ class Crawler:
         outcome, reason = classify_response(request.url, fetched.status, fetched.content_type)
         target = None
         if outcome == "redirect":
-            target = redirect_target(fetched.header("location"), request.url)
+            try:
+                target = self._location(fetched, request.url)
+            except BadURL as exc:
+                return Visit(request.url, "fetch_error", f"redirect to an invalid URL: {exc}", warc=ref, **base)
             if target is None:
                 return Visit(request.url, "fetch_error", "redirect without a usable Location", warc=ref, **base)
             if request.redirects >= self.config.max_redirects:
@@ -270,19 +288,37 @@ class Crawler:
         if outcome not in ("sitemap", "fetched", "document", "not_article"):
             return
         if not isinstance(body, bytes):  # off the event loop: a record can be megabytes to decompress
-            body = await asyncio.to_thread(self._archived_body, body)
+            body = await self._off_loop(self._archived_body, body)
         if outcome == "sitemap":
-            urls, is_index = sitemap_urls(body, request.url)
-            for loc in urls:
-                self._enqueue(_Request(loc, referrer=request.url, is_sitemap=is_index))
+            links, is_index = await self._off_loop(sitemap_urls, body, request.url)
         elif body:
-            html = decode_html(body, visit.content_type).text
-            for link in page_links(html, request.url):
-                self._enqueue(_Request(link, referrer=request.url))
+            links, is_index = await self._off_loop(links_of_body, body, visit.content_type, request.url), False
+        else:
+            return
+        for url in links.urls:
+            self._enqueue(_Request(url, referrer=request.url, is_sitemap=is_index))
+        self._refuse_links(links, request.url)
+
+    def _refuse_links(self, links: Links, referrer: str) -> None:
+        """Record the links that cannot be URLs of the crawl (an invalid host, a bad port), with why."""
+        for written, reason in links.refused.items():
+            if written not in self._seen:
+                self._seen.add(written)
+                self._record(Visit(written, "refused", reason, referrer=referrer))
+
+    async def _off_loop(self, function: Callable[..., T], *args) -> T:
+        """Run a parse in the parser threads, so every other host's requests keep going meanwhile."""
+        return await asyncio.get_running_loop().run_in_executor(self._parser, function, *args)
 
     @staticmethod
     def _archived_body(ref: WarcRef | None) -> bytes:
         return read_response(ref).body if ref is not None else b""
+
+    @staticmethod
+    def _location(fetched: Fetched, base: str) -> str | None:
+        """Where a redirect points (None: nowhere to follow); raises BadURL for an invalid target."""
+        location = fetched.header("location")
+        return parse_url(location, base) if location and location.strip() else None
 
     async def _rules_for(self, url: str) -> tuple[str, RobotsRules]:
         """Fetch, archive and parse an origin's robots.txt once, before its first page.
@@ -303,9 +339,12 @@ class Crawler:
             assert self._fetcher is not None
             self._fetcher.throttle.set_delay(host_of(url), delay)
         if self.config.follow_sitemaps:
+            sitemaps = Links()
             for sitemap in rules.sitemaps:
-                if (loc := canonical_url(sitemap, robots_url)) is not None:
-                    self._enqueue(_Request(loc, referrer=robots_url, is_sitemap=True))
+                sitemaps.add(sitemap, robots_url)
+            for loc in sitemaps.urls:
+                self._enqueue(_Request(loc, referrer=robots_url, is_sitemap=True))
+            self._refuse_links(sitemaps, robots_url)
         return robots_url, rules
 
     async def _fetch_robots(self, robots_url: str) -> RobotsRules:
@@ -319,7 +358,7 @@ class Crawler:
             self._seen.add(url)
             done = self.journal.resumed(url) if self.journal is not None else None
             if done is not None and done.outcome != "skipped":  # a skipped hop has no rules to replay
-                visit, rules = done, self._replayed_rules(done)
+                visit, rules = done, await self._off_loop(self._replayed_rules, done)
             else:
                 visit, rules = await self._robots_hop(url, hops)
             self._record(visit)
@@ -331,16 +370,21 @@ class Crawler:
         """Fetch one robots.txt hop: its Visit, and the rules it ends with (None if the chain goes on)."""
         fetched = await self._fetch(url, host_of(url), always_read=True)
         if fetched is None:  # no request is left this run: its pages end skipped, not disallowed
-            return Visit(url, "skipped", f"max_pages={self.config.max_pages} reached"), RobotsRules("missing")
+            return Visit(url, "skipped", self._not_requested(fetched)), RobotsRules("missing")
+        error = f"{fetched.error}: {fetched.error_detail}"
+        if fetched.error == "host_given_up":
+            return Visit(url, "skipped", self._not_requested(fetched)), robots_from_response(None, b"", error)
         base = dict(attempts=fetched.attempts, fetched_at=fetched.fetched_at, status=fetched.status,
                     content_type=fetched.content_type)
         if fetched.error or fetched.status is None:
-            visit = Visit(url, "fetch_error", f"{fetched.error}: {fetched.error_detail}", **base)
-            return visit, robots_from_response(None, b"")
+            return Visit(url, "fetch_error", error, **base), robots_from_response(None, b"", error)
         ref = await self._archive(fetched)
-        target = redirect_target(fetched.header("location"), url) if 300 <= fetched.status < 400 else None
+        try:
+            target = self._location(fetched, url) if 300 <= fetched.status < 400 else None
+        except BadURL:
+            target = None  # an unusable redirect: robots.txt is then missing
         if target is None or target in self._seen or await self._refused(host_of(target)):
-            rules = robots_from_response(fetched.status, fetched.body)
+            rules = await self._off_loop(robots_from_response, fetched.status, fetched.body)
             return Visit(url, "robots_txt", f"HTTP {fetched.status}: {rules.status}", warc=ref, **base), rules
         if hops >= self.config.max_redirects:  # RFC 9309: robots.txt then counts as unavailable
             visit = Visit(url, "fetch_error", self._chain_too_long, redirect_to=target, warc=ref, **base)
@@ -354,7 +398,7 @@ class Crawler:
         if visit.outcome == "robots_txt":
             return robots_from_response(visit.status, self._archived_body(visit.warc))
         if visit.redirect_to is None:  # a failed request
-            return robots_from_response(None, b"")
+            return robots_from_response(None, b"", visit.reason)
         return RobotsRules("missing")  # a chain too long
 
     @property

@@ -3,6 +3,11 @@
 The fetcher never follows redirects itself: the crawler treats a redirect target as a new URL, so
 scope and robots.txt are checked on every hop. Bodies are read raw and decompressed here with a
 cap on the *decompressed* size, because httpx hands a gzip bomb over as one huge chunk.
+
+Timeouts must end: a request that timed out is retried once at most (a silent server or a body
+trickling in costs two deadlines, not ``retries + 1``), and a host whose requests keep timing out
+(``host_timeouts`` in a row, no answer in between) is given up for the run: its remaining URLs are
+not requested, and say so.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import email.utils
 import random
 import time
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,6 +41,7 @@ class FetchConfig:
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     total_timeout: float = 60.0  # wall-clock cap per attempt, headers to last byte
+    host_timeouts: int = 4  # timed-out attempts in a row after which a host is given up for the run
     max_bytes: int = 10 * 1024 * 1024  # decompressed body cap
     proxy: str | None = None  # explicit proxy; otherwise HTTP_PROXY/http_proxy/NO_PROXY apply
 
@@ -52,7 +58,7 @@ class Fetched:
     raw_body: bytes = b""  # as received (still content-encoded), for the archive
     body: bytes = b""  # decompressed
     body_skipped: bool = False  # not read because the content type is not one we parse
-    error: str | None = None  # timeout | connect_error | too_large | truncated | ...: no usable response
+    error: str | None = None  # timeout | connect_error | too_large | truncated | host_given_up ...: no usable response
     error_detail: str | None = None
     attempts: int = 0
     fetched_at: datetime | None = None
@@ -127,12 +133,29 @@ def _wants_body(content_type: str | None) -> bool:
     return not media or media in BODY_TYPES or media.endswith("+xml")
 
 
+_RAW_HEADERS = "cuishou.raw_headers"
+
+
+async def _hide_location(response: httpx.Response) -> None:
+    """Keep a redirect's Location from httpx, which parses it even when not following it.
+
+    httpx raises on a Location it cannot parse (an octal IP such as ``0177.0.0.2``), which would
+    lose the response; the crawler reads Location itself (WHATWG rules, SSRF guard). The headers
+    as received are kept for the archive.
+    """
+    if "location" in response.headers:
+        response.extensions[_RAW_HEADERS] = list(response.headers.raw)
+        del response.headers["location"]
+
+
 class Fetcher:
     """Shared async HTTP client for a crawl; one instance per run."""
 
     def __init__(self, config: FetchConfig):
         self.config = config
         self.throttle = HostThrottle(config.per_host_concurrency, config.delay)
+        self._timeouts_in_a_row: Counter[str] = Counter()
+        self._given_up: dict[str, str] = {}
         timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
         self._client = httpx.AsyncClient(
             timeout=timeout,
@@ -141,6 +164,7 @@ class Fetcher:
             trust_env=config.proxy is None,
             headers={"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate"},
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            event_hooks={"response": [_hide_location]},
         )
 
     async def aclose(self) -> None:
@@ -157,20 +181,35 @@ class Fetcher:
         result = Fetched(url)
         for attempt in range(self.config.retries + 1):
             async with self.throttle.slot(host):
+                if why := self.given_up(host):  # decided while this request waited
+                    return result if attempt else Fetched(url, error="host_given_up", error_detail=why)
                 result = await self._attempt(url, always_read, headers or {})
             result.attempts = attempt + 1
+            self._count_timeouts(host, result)
             wait = self._retry_wait(result, attempt)
-            if wait is None:
+            if wait is None or self.given_up(host):
                 return result
             if result.status in (429, 503):
                 self.throttle.pause(host, wait)
             await asyncio.sleep(wait)
         return result
 
+    def given_up(self, host: str) -> str | None:
+        """Why the run no longer requests anything from ``host``, or None."""
+        return self._given_up.get(host)
+
+    def _count_timeouts(self, host: str, result: Fetched) -> None:
+        if result.error == "timeout":
+            self._timeouts_in_a_row[host] += 1
+            if self._timeouts_in_a_row[host] >= self.config.host_timeouts and host not in self._given_up:
+                self._given_up[host] = f"{self._timeouts_in_a_row[host]} requests in a row timed out"
+        elif result.status is not None:
+            self._timeouts_in_a_row[host] = 0
+
     def _retry_wait(self, result: Fetched, attempt: int) -> float | None:
         """Seconds to wait before retrying, or None when the result is final."""
         transient = result.error in ("timeout", "connect_error", "truncated") or result.status in RETRY_STATUSES
-        if not transient or attempt >= self.config.retries:
+        if not transient or attempt >= self.config.retries or (result.error == "timeout" and attempt >= 1):
             return None
         backoff = self.config.backoff * (2**attempt) * random.uniform(0.75, 1.25)
         retry_after = _retry_after(result.header("retry-after"))
@@ -202,7 +241,8 @@ class Fetcher:
             result.status = response.status_code
             result.reason_phrase = response.reason_phrase
             result.http_version = response.http_version
-            result.headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
+            raw_headers = response.extensions.get(_RAW_HEADERS, response.headers.raw)
+            result.headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw_headers]
             result.request_headers = [
                 (k.decode("latin-1"), v.decode("latin-1")) for k, v in response.request.headers.raw
             ]

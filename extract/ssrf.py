@@ -20,25 +20,35 @@ def _refusal(address: str) -> str | None:
     if ip.is_global and not ip.is_multicast:
         return None
     kind = next(
-        (name for name in ("loopback", "private", "link_local", "multicast", "reserved", "unspecified")
+        (name for name in ("unspecified", "loopback", "link_local", "multicast", "private", "reserved")
          if getattr(ip, f"is_{name}")),
         "non-global",
     )
-    return f"{address} is a {kind.replace('_', '-')} address"
+    kind = kind.replace("_", "-")
+    return f"{address} is {'an' if kind[0] in 'aeiou' else 'a'} {kind} address"
 
 
 async def refusal_reason(host: str) -> str | None:
-    """Why the crawler must not connect to ``host``, or None if every address it has is public."""
+    """Why the crawler must not connect to ``host``, or None if every address it has is public.
+
+    ``host`` is a canonical URL host (extract.urls: IPv4 in dotted decimal whatever notation the
+    page used, IPv6 in brackets). A name is resolved and every address it resolves to is checked:
+    the connection may use any of them. The reason says what was checked.
+    """
     try:
-        return _refusal(host.strip("[]"))
+        reason = _refusal(host.strip("[]"))
     except ValueError:
         pass  # a name, not an address literal
+    else:
+        return f"address {reason}" if reason else None
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except OSError as exc:
-        return f"cannot resolve {host} to check it: {exc.strerror or exc}"
-    for info in infos:
-        if reason := _refusal(info[4][0]):
-            return f"{host} resolves to {reason}"
-    return None
+        return f"cannot resolve {host} to check its addresses: {exc.strerror or exc}"
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    refused = [reason for address in addresses if (reason := _refusal(address))]
+    if not refused:
+        return None
+    checked = ", ".join(addresses[:8]) + (f" and {len(addresses) - 8} more" if len(addresses) > 8 else "")
+    return f"{host} resolves to {checked}: {'; '.join(refused[:3])}"

@@ -17,6 +17,8 @@ from extract.urls import host_of, redirect_target
 OUTCOMES = {
     "document": "an article page: its row is in documents/",
     "not_article": "an HTML page that is not an article (index, listing, error page)",
+    "decode_error": "an HTML page whose bytes decode only to mojibake (the evidence is in the reason)",
+    "too_complex": "an HTML page over the per-page budget (size, elements, CPU time): the figure is in the reason",
     "extract_error": "an HTML page whose text could not be extracted",
     "fetched": "fetched, not yet processed (never left in a finished run)",
     "unchanged": "not modified since the last run (HTTP 304 or the same body): its row is already written",
@@ -27,9 +29,9 @@ OUTCOMES = {
     "sitemap": "a sitemap, whose URLs were queued",
     "robots_disallowed": "not requested: robots.txt disallows it",
     "off_site": "not requested: the host is not one of the seeds' hosts",
-    "refused": "not requested: the host is, or resolves to, an internal address (SSRF guard)",
+    "refused": "not requested: an invalid host name or port, or a host that is or resolves to an internal address",
     "fetch_error": "no usable response: timeout, connection error, too large, redirect chain too long",
-    "skipped": "not requested: a crawl limit was reached",
+    "skipped": "not requested: a crawl limit was reached, or the host was given up after repeated timeouts",
     "superseded": "an older response for the same URL in the input WARCs",
 }
 

@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
+from flows.escape import terminal
 from flows.prefect_env import configure_prefect
 from flows.seeds import read_seeds_file
 
@@ -164,7 +166,7 @@ def _add_crawl_options(parser: argparse.ArgumentParser) -> None:
     crawl.add_argument("--retries", type=int, default=3, metavar="N",
                        help="retries after 5xx/429/timeouts, with exponential backoff (default 3)")
     crawl.add_argument("--timeout", type=_non_negative_float, default=20.0, metavar="S",
-                       help="read timeout per request in seconds (default 20)")
+                       help="read timeout per request in seconds (default 20); a whole response may take 3× that")
     crawl.add_argument("--user-agent", metavar="UA", help="User-Agent to send and to match in robots.txt")
 
 
@@ -186,6 +188,7 @@ def _crawl_config(args: argparse.Namespace):
         delay=args.delay,
         retries=args.retries,
         read_timeout=args.timeout,
+        total_timeout=3 * args.timeout,
         proxy=args.proxy,
         **({"user_agent": args.user_agent} if args.user_agent else {}),
     )
@@ -299,7 +302,7 @@ def run_extract(args: argparse.Namespace, console: Console) -> int:
     elif result.row:
         print(result.row["text"])
     else:
-        Console(stderr=True).print(f"{result.outcome}: {result.reason}")
+        Console(stderr=True).print(terminal(f"{result.outcome}: {result.reason}"))
     return 0 if result.row else 3
 
 
@@ -309,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args, console)
     except (FileNotFoundError, ValueError, PermissionError) as exc:
-        Console(stderr=True).print(f"[red]error:[/red] {exc}")
+        Console(stderr=True).print(Text("error: ", "red") + terminal(exc))
         return 1
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted")

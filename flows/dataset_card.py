@@ -20,6 +20,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import yaml
 
+from flows.escape import markdown_code
 from flows.report_html import CorpusRead, read_table, tag_rows
 from transform.dedup import CONTAINMENT_THRESHOLD, JACCARD_THRESHOLD, SHINGLE_SIZE
 from transform.quality import FULL_LENGTH_HAN, GAP_SATURATION, SPIN_SATURATION, WEIGHTS
@@ -118,6 +119,7 @@ def front_matter(documents: TableSize, pages: TableSize) -> dict:
 
 
 def markdown_table(header: list[str], rows: list[list]) -> str:
+    """A GitHub table; pipes in cells are escaped (GitHub splits cells before reading code spans)."""
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
     return "\n".join(lines)
@@ -131,7 +133,7 @@ def counts_section(documents: pa.Table, pages: pa.Table, tags: list[dict]) -> st
     per_host = Counter(documents.column("host").to_pylist())
     urls = Counter(pages.column("host").to_pylist())
     hosts = sorted(urls | per_host, key=lambda h: (-per_host[h], h))
-    host_rows = [[f"`{h}`", per_host[h], canonical[h], urls[h]] for h in hosts[:TOP_HOSTS]]
+    host_rows = [[markdown_code(h), per_host[h], canonical[h], urls[h]] for h in hosts[:TOP_HOSTS]]
     more = f"\n\nand {len(hosts) - TOP_HOSTS:,} more hosts." if len(hosts) > TOP_HOSTS else ""
     tag_table = [[r["facet"], r["tag"], r["documents"], r["canonical"]] for r in tags]
     languages = ", ".join(f"{lang} {n}" for lang, n in Counter(documents.column("language").to_pylist()).most_common())
@@ -169,9 +171,11 @@ Built with cuishou (`cuishou build`), a pipeline of Prefect flows:
 
 1. **Crawl** the seed sites politely (robots.txt, per-host delay and concurrency, retries with
    backoff), or read archived WARC files; every response is kept in WARC files (`warc/`).
-2. **Decode** bytes to text (BOM, HTTP charset, `<meta charset>`, detection; gb2312/gbk as gb18030).
-3. **Extract** the main text, title, date and comments (trafilatura plus genre rules); pages that
-   are not articles (listings, error pages) are recorded in `pages` with a reason, not dropped silently.
+2. **Decode** bytes to text (BOM, HTTP charset, `<meta charset>`, detection, believed only when the
+   bytes agree; gb2312/gbk as gb18030); a page that decodes only to mojibake is `decode_error` in `pages`.
+3. **Extract** the main text, title, date and comments (trafilatura plus genre rules), within a
+   per-page budget (a page over it is `too_complex` in `pages`); pages that are not articles
+   (listings, error pages) are recorded in `pages` with a reason, not dropped silently.
 4. **Clean** the genre's junk (injected title lines, repeated outlines, fake comment sections,
    link farms, disclaimers, articles printed twice); every removed span is kept in `removed` with its rule.
 5. **Score** quality (see Quality signals) and **tag** products, collection channels and topics with keyword rules.
@@ -181,9 +185,9 @@ Built with cuishou (`cuishou build`), a pipeline of Prefect flows:
 
 Pipeline versions of the documents:
 
-{markdown_table(["pipeline_version", "documents"], [[f"`{v}`", n] for v, n in versions])}
+{markdown_table(["pipeline_version", "documents"], [[markdown_code(v), n] for v, n in versions])}
 
-Runs that wrote this folder (the latest: `{report.get("run_id", "")}`, {report.get("seconds", 0):.1f} s):
+Runs that wrote this folder (the latest: {markdown_code(report.get("run_id", ""))}, {report.get("seconds", 0):.1f} s):
 
 {markdown_table(["run", "URLs met", "first response (UTC)", "last response (UTC)"], runs)}
 """
@@ -197,7 +201,7 @@ def run_rows(pages: pa.Table) -> list[list]:
     rows = []
     for run, stamps in sorted(times.items()):
         known = sorted(t.strftime("%Y-%m-%d %H:%M:%S") for t in stamps if t is not None) or [""]
-        rows.append([f"`{run}`", len(stamps), known[0], known[-1]])
+        rows.append([markdown_code(run), len(stamps), known[0], known[-1]])
     return rows
 
 

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extract.visits import Visit
+from flows.escape import visible
 
 _ERRORS = {"fetch_error", "http_error"}
 
@@ -23,7 +24,7 @@ def _progress(console: Console) -> Progress:
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[detail]}"),
+        TextColumn("{task.fields[detail]}", markup=False),  # host names come from pages
         TimeElapsedColumn(),
         console=console,
         disable=not console.is_terminal,
@@ -52,7 +53,7 @@ class CrawlProgress:
     def on_visit(self, visit: Visit) -> None:
         self.per_host[visit.host] += 1
         self.errors += visit.outcome in _ERRORS
-        hosts = " ".join(f"{host} {n}" for host, n in self.per_host.most_common(4))
+        hosts = " ".join(f"{visible(host)} {n}" for host, n in self.per_host.most_common(4))
         rate = sum(self.per_host.values()) / max(time.monotonic() - self._started, 1e-3)
         self._bar.update(self._task, advance=1, detail=f"{rate:.1f} URLs/s · errors {self.errors} · {hosts}")
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from extract.visits import Visit
+from flows.escape import terminal
 from transform.write import write_text_atomic
 
 _PERCENT = re.compile(r"\d+(?:\.\d+)?%")
@@ -43,8 +45,10 @@ class RunReport:
         return write_text_atomic(self.path, json.dumps(asdict(self), ensure_ascii=False, indent=2))
 
     def render(self, console: Console) -> None:
+        """The summary and every drop reason; reasons and paths are shown as text, never as markup."""
         resumed = " (resumed after an interruption)" if self.resumed else ""
-        console.print(f"[bold]cuishou run {self.run_id}[/bold]{resumed} finished in {self.seconds:.1f} s")
+        console.print(Text.assemble((f"cuishou run {self.run_id}", "bold"),
+                                    f"{resumed} finished in {self.seconds:.1f} s"))
         summary = Table(show_header=False, box=None)
         for label, value in [
             ("URLs met", self.urls_met),
@@ -62,12 +66,13 @@ class RunReport:
             table.add_column("outcome: reason")
             table.add_column("URLs", justify="right")
             for reason, count in sorted(self.dropped.items(), key=lambda kv: (-kv[1], kv[0])):
-                table.add_row(reason, str(count))
+                table.add_row(terminal(reason), str(count))
             console.print(table)
-        console.print(f"documents: {Path(self.out) / 'documents'}")
-        console.print(f"pages:     {Path(self.out) / 'pages'}")
-        console.print(f"report:    {Path(self.out) / 'report.html'} (and {self.path})")
-        console.print(f"card:      {Path(self.out) / 'README.md'}")
+        out = Path(self.out)
+        for label, path in (("documents: ", out / "documents"), ("pages:     ", out / "pages"),
+                            ("report:    ", f"{out / 'report.html'} (and {self.path})"),
+                            ("card:      ", out / "README.md")):
+            console.print(Text(label) + terminal(path))
 
 
 def _reason_key(visit: Visit) -> str:

@@ -33,7 +33,7 @@ DOCUMENT_COLUMNS = [
 ]
 PAGE_COLUMNS = ["host", "outcome", "attempts", "fetched_at"]
 FACETS = ("products", "channels", "topics")
-ERROR_OUTCOMES = ("http_error", "fetch_error", "extract_error")
+ERROR_OUTCOMES = ("http_error", "fetch_error", "extract_error", "decode_error", "too_complex")
 QUALITY_BINS = 10
 TOP_ROWS = 8  # rows of the document tables (largest clusters, lowest scores)
 TOP_BARS = 12  # bars of the drop-reason chart; the table under it has them all
@@ -44,7 +44,8 @@ CLUSTER_BUCKETS = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 10), (11, 20), (2
 OUTCOME_COLOURS = {
     "document": "#2e7d32", "not_article": "#f9a825", "redirect": "#78909c", "robots_txt": "#b0bec5",
     "sitemap": "#90a4ae", "non_html": "#8d6e63", "http_error": "#e53935", "fetch_error": "#b71c1c",
-    "extract_error": "#ad1457", "robots_disallowed": "#7e57c2", "off_site": "#9e9e9e", "refused": "#5d4037",
+    "extract_error": "#ad1457", "decode_error": "#d81b60", "too_complex": "#6a1b9a",
+    "robots_disallowed": "#7e57c2", "off_site": "#9e9e9e", "refused": "#5d4037",
     "skipped": "#bdbdbd", "superseded": "#cfd8dc",
 }
 ACCENT, ACCENT_LIGHT, JUNK, QUALITY = "#1565c0", "#90caf9", "#ef6c00", "#00897b"

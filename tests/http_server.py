@@ -1,11 +1,15 @@
-"""A scriptable HTTP server on 127.0.0.1 for fetcher tests: each path maps to a list of replies."""
+"""HTTP servers on 127.0.0.1 for tests: scripted replies per path, and faults per (host, path) behind a proxy."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+HTML = "text/html; charset=utf-8"
 
 
 @dataclass
@@ -71,3 +75,55 @@ class ScriptedServer(LocalServer):
 
     def count(self, path: str) -> int:
         return sum(1 for p, _ in self.hits if p == path)
+
+
+# --- what a fault server can do, per (host, path) ----------------------------------------------
+
+Behaviour = Callable[[BaseHTTPRequestHandler], None]
+
+
+def send_head(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str]) -> None:
+    handler.send_response(status)
+    for key, value in headers.items():
+        handler.send_header(key, value)
+    handler.end_headers()
+
+
+def page(body: bytes, content_type: str | None = HTML, status: int = 200, **headers: str) -> Behaviour:
+    def reply(handler: BaseHTTPRequestHandler) -> None:
+        typed = {"Content-Type": content_type} if content_type else {}
+        send_head(handler, status, typed | {"Content-Length": str(len(body))} | headers)
+        handler.wfile.write(body)
+
+    return reply
+
+
+def redirect(location: str | None) -> Behaviour:
+    return page(b"moved", status=302, **({"Location": location} if location else {}))
+
+
+class FaultServer(LocalServer):
+    """Serves ``routes[(host, path)]`` on 127.0.0.1, directly (Host header) or as an HTTP proxy
+    (absolute request targets); logs every (host, path) asked for."""
+
+    def __init__(self, routes: dict[tuple[str, str], Behaviour]):
+        self.requests: list[tuple[str, str]] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.0"
+
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                target = urlsplit(self.path)
+                host = (target.hostname or self.headers.get("Host", "").split(":")[0]).lower()
+                owner.requests.append((host, target.path))
+                behaviour = routes.get((host, target.path), page(b"<h1>404</h1>", status=404))
+                try:
+                    behaviour(self)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the crawler hung up: a size limit or a timeout
+
+        self._listen(Handler)

@@ -2,16 +2,21 @@
 
 This is the per-page pipeline every entry point shares (crawl, WARC input, ``cuishou extract``):
 decode → extract → clean → quality signals → tags. Corpus-level steps (dedup) come after.
+Every page runs within the page budget (extract.budget): a page too complex to parse in bounded
+time and memory is a ``too_complex`` row, and a page whose bytes decode only to mojibake is a
+``decode_error`` row, never a document.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib.metadata import version
 
+from extract.budget import DEFAULT_BUDGET, PageBudget, TooComplex, budgeted_html, within_cpu_limit
 from extract.decode import Decoded, decode_html
 from extract.html import ExtractedPage, extract_page
 from extract.urls import host_of
@@ -20,6 +25,8 @@ from transform.quality import quality_signals
 from transform.schema import SCHEMA_VERSION
 from transform.tags import tag_document
 
+# Control characters are no text: kept, a title could move the cursor of whoever prints it.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 PIPELINE_VERSION = f"cuishou {version('cuishou')}; trafilatura {version('trafilatura')}"
 
 
@@ -40,7 +47,7 @@ class PageInput:
 class PageResult:
     """A document row, or the outcome and reason why the page is not one."""
 
-    outcome: str  # document | not_article | extract_error
+    outcome: str  # document | not_article | decode_error | too_complex | extract_error
     reason: str | None = None
     row: dict | None = None
 
@@ -61,11 +68,22 @@ class CleanedPage:
     cleaned: CleanText
 
 
-def extract_and_clean(page: PageInput) -> CleanedPage | PageResult:
-    """Decode, extract and clean one response; a PageResult with the reason when it is no document."""
-    decoded = decode_html(page.body, page.content_type)
+def extract_and_clean(page: PageInput, budget: PageBudget = DEFAULT_BUDGET) -> CleanedPage | PageResult:
+    """Decode, extract and clean one response within the page budget (size, nesting, CPU time);
+    a PageResult with the reason when it is no document."""
     try:
-        extracted = extract_page(decoded.text, page.url)
+        return within_cpu_limit(lambda: _extract_and_clean(page, budget), budget.cpu_seconds)
+    except TooComplex as exc:
+        return PageResult("too_complex", str(exc))
+
+
+def _extract_and_clean(page: PageInput, budget: PageBudget) -> CleanedPage | PageResult:
+    decoded = decode_html(page.body, page.content_type)
+    if decoded.problem:
+        return PageResult("decode_error", decoded.problem)
+    html = budgeted_html(_CONTROLS.sub("", decoded.text), budget).html
+    try:
+        extracted = extract_page(html, page.url)
     except Exception as exc:  # a malformed page must become a recorded reason, not a crashed batch
         return PageResult("extract_error", f"{type(exc).__name__}: {exc}")
     if not extracted.is_article:
@@ -76,9 +94,9 @@ def extract_and_clean(page: PageInput) -> CleanedPage | PageResult:
     return CleanedPage(decoded, extracted, cleaned)
 
 
-def process_page(page: PageInput) -> PageResult:
+def process_page(page: PageInput, budget: PageBudget = DEFAULT_BUDGET) -> PageResult:
     """Turn one HTML response into a document row (without the corpus-level dedup fields)."""
-    step = extract_and_clean(page)
+    step = extract_and_clean(page, budget)
     return step if isinstance(step, PageResult) else PageResult("document", None, document_row(page, step))
 
 

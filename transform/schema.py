@@ -55,8 +55,8 @@ DOCUMENT_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
 
 PAGE_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("url", pa.string(), False, "A URL the run met (seed, link, sitemap entry, redirect target, robots.txt)."),
-    ("host", pa.string(), False, "Host name of url."),
-    ("outcome", pa.string(), False, "How the URL ended: document, not_article, redirect, http_error, non_html, robots_txt, sitemap, robots_disallowed, off_site, fetch_error, extract_error, skipped."),
+    ("host", pa.string(), False, "Host name of url ('' when url has no valid host: such a URL is refused)."),
+    ("outcome", pa.string(), False, "How the URL ended: document, not_article, decode_error, too_complex, extract_error, unchanged, redirect, http_error, non_html, robots_txt, sitemap, robots_disallowed, off_site, refused, fetch_error, skipped, superseded."),
     ("reason", pa.string(), True, "Why, in words (e.g. 'HTTP 404', 'disallowed by robots.txt', 'listing page: 90% link text')."),
     ("status", pa.int16(), True, "HTTP status of the response; null if no request was made or none came back."),
     ("content_type", pa.string(), True, "Content-Type header of the response."),

@@ -98,3 +98,44 @@ def test_requests_to_one_host_are_spaced_by_the_delay():
         asyncio.run(go(server))
         times = sorted(t for _, t in server.hits)
     assert all(later - earlier >= 0.28 for earlier, later in zip(times, times[1:]))
+
+
+def test_a_timed_out_request_is_retried_once_not_retries_times():
+    with ScriptedServer({"/slow": [Reply(200, b"x", HTML, delay=1.0)]}) as server:
+        result = fetch(server, "/slow", read_timeout=0.2, retries=3, host_timeouts=99)
+        assert server.count("/slow") == 2
+    assert (result.error, result.attempts) == ("timeout", 2)
+
+
+def test_a_host_that_keeps_timing_out_is_given_up_for_the_run():
+    routes = {f"/{i}": [Reply(200, b"x", HTML, delay=1.0)] for i in range(6)}
+
+    async def go(server):
+        fetcher = Fetcher(FetchConfig(**(FAST | dict(read_timeout=0.2, host_timeouts=4, per_host_concurrency=2))))
+        try:
+            return await asyncio.gather(*(fetcher.fetch(f"{server.url}/{i}", "127.0.0.1") for i in range(6)))
+        finally:
+            await fetcher.aclose()
+
+    with ScriptedServer(routes) as server:
+        results = asyncio.run(go(server))
+        requested = len(server.hits)
+    given_up = [r for r in results if r.error == "host_given_up"]
+    assert requested == 4  # two URLs at a time, each timing out; their retries and the rest never go out
+    assert sorted(r.error for r in results) == ["host_given_up"] * 2 + ["timeout"] * 4
+    assert {(r.attempts, r.error_detail) for r in given_up} == {(0, "4 requests in a row timed out")}
+
+
+def test_an_answer_resets_the_count_of_timeouts():
+    routes = {"/slow": [Reply(200, b"x", HTML, delay=1.0)], "/ok": [Reply(200, b"ok", HTML)]}
+
+    async def go(server):
+        fetcher = Fetcher(FetchConfig(**(FAST | dict(read_timeout=0.2, host_timeouts=3, retries=1))))
+        try:
+            return [await fetcher.fetch(f"{server.url}{path}", "127.0.0.1") for path in ("/slow", "/ok", "/slow")]
+        finally:
+            await fetcher.aclose()
+
+    with ScriptedServer(routes) as server:
+        results = asyncio.run(go(server))
+    assert [r.error for r in results] == ["timeout", None, "timeout"]

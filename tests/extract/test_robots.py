@@ -39,3 +39,15 @@ def test_garbage_robots_is_ignored_not_fatal():
 def test_only_the_first_500_kib_is_parsed():
     body = b"User-agent: *\n" + b"# padding\n" * (MAX_ROBOTS_BYTES // 10) + b"Disallow: /late/\n"
     assert robots_from_response(200, body).allows("http://x.test/late/1", UA)
+
+
+def test_too_many_requests_is_not_allow_all():
+    rules = robots_from_response(429, b"")
+    assert not rules.allows("http://x.test/", UA)
+    assert rules.disallow_reason() == "robots.txt unreachable (HTTP 429): assuming disallow"
+
+
+def test_an_unanswered_robots_txt_says_how_it_failed():
+    rules = robots_from_response(None, b"", "timeout: ReadTimeout")
+    assert rules.disallow_reason() == "robots.txt unreachable (timeout: ReadTimeout): assuming disallow"
+    assert robots_from_response(503, b"").disallow_reason() == "robots.txt unreachable (HTTP 503): assuming disallow"

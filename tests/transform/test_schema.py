@@ -19,3 +19,12 @@ def test_contract_columns_are_present():
     required = {"doc_id", "url", "host", "title", "published", "text", "language", "dup_cluster", "is_canonical",
                 "products", "channels", "topics", "fetched_at", "content_sha256", "encoding", "pipeline_version"}
     assert required <= set(DOCUMENT_SCHEMA.names)
+
+
+def test_the_pages_outcome_field_lists_every_outcome_a_finished_run_can_leave():
+    from extract.visits import OUTCOMES
+    from transform.schema import PAGE_FIELDS
+
+    description = next(text for name, _, _, text in PAGE_FIELDS if name == "outcome")
+    listed = set(description.split(": ", 1)[1].rstrip(".").split(", "))
+    assert listed == set(OUTCOMES) - {"fetched"}
