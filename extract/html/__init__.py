@@ -3,12 +3,19 @@
 ``extract_page`` parses the page once with lexbor for the metadata and evidence, and hands the
 markup to trafilatura (``main_text``) for the main text. The steps, one module each:
 
-* ``title``: the headline and the site name;
-* ``dates``: the article's date as the page shows it (a comment's date never counts);
+* ``text_nodes``: the page's shown text, node by node, and where the article's body starts
+  (located from the main text's first paragraphs);
+* ``title``: the headline (by agreement with the declared titles and position above the body)
+  and the site name;
+* ``dates``: the article's date as the page shows or declares it (never a comment's, a
+  neighbouring article's or a revision's);
 * ``comments``: comment containers, whose texts the cleaner moves out of the main text;
 * ``gate``: whether the page is an article at all (listing and error pages are not);
 * ``main_text``: trafilatura with layout tables as blocks and thread replies kept;
 * ``language``: the text's language from character classes.
+
+JSON-LD is read before scripts are stripped from the tree; script data the date step needs
+(a publication time a script prints) is read from the markup itself.
 """
 
 from __future__ import annotations
@@ -19,11 +26,12 @@ from selectolax.lexbor import LexborHTMLParser
 
 from extract.html.comments import comment_containers, comment_texts, lead_paragraph
 from extract.html.dates import published_date
-from extract.html.dom import json_ld, squash
+from extract.html.dom import json_ld, metas, squash
 from extract.html.gate import not_article_reason
 from extract.html.language import detect_language
 from extract.html.main_text import is_thread, main_text
-from extract.html.title import article_h1, page_title, site_name
+from extract.html.text_nodes import paragraphs, text_nodes
+from extract.html.title import find_headline, site_name
 
 
 @dataclass(frozen=True)
@@ -54,22 +62,30 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
     structured = json_ld(tree)
     thread = is_thread(url, structured)
     tree.strip_tags(["script", "style", "noscript", "template"])
-    h1 = article_h1(tree)
-    title = page_title(tree, h1)
-    text = _without_title_echo(main_text(html, url, thread), title)
-    containers = comment_containers(tree, h1, lead_paragraph(text))
+    raw_text = main_text(html, url, thread)
+    nodes = text_nodes(tree)
+    body_start = nodes.body_start(paragraphs(raw_text))
+    declared = metas(tree)
+    headline = find_headline(tree, nodes, declared, structured, body_start)
+    title = headline.text if headline else None
+    text = _without_title_echo(raw_text, title)
+    headline_index = headline.index if headline else None
+    anchor = nodes.nodes[headline_index] if headline_index is not None else None
+    containers = comment_containers(tree, anchor, lead_paragraph(text))
     comment_blocks, comment_fragments = comment_texts(containers)
     link_texts = frozenset(t for a in tree.css("a") if (t := squash(a.text())))
     reason = not_article_reason(title, text, link_texts)
     return ExtractedPage(
         title=title,
-        published=published_date(tree, h1, containers, structured),
+        published=published_date(
+            tree, nodes, headline_index, body_start, containers, declared, structured, html, thread
+        ),
         text=text,
         is_article=reason is None,
         is_thread=thread,
         not_article_reason=reason,
         language=detect_language(text or (tree.body.text() if tree.body else "")),
-        site_name=site_name(tree, title),
+        site_name=site_name(tree, declared, title),
         comment_blocks=comment_blocks,
         comment_fragments=comment_fragments,
         link_texts=link_texts,
