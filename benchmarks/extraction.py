@@ -265,17 +265,22 @@ def print_quality(scored: list[Scored]) -> None:
         print(f"  {name:28} {zh:.3f} / {en:.3f}")
 
 
-def print_htmldate(pages: list[Page], bodies: list[bytes]) -> None:
-    """htmldate beside the two systems' dates, on the labelled pages."""
-    labelled = [(p, b) for p, b in zip(pages, bodies) if p.meta]
+def print_htmldate(pages: list[Page], bodies: list[bytes], cuishou: list[Output]) -> None:
+    """htmldate beside the two systems' dates on the labelled pages, alone and as a fallback
+    where cuishou gives no date."""
+    labelled = [(p, b, out) for p, b, out in zip(pages, bodies, cuishou) if p.meta]
     if not labelled:
         return
-    found = [htmldate_date(b) for _, b in labelled]
-    dated = [(d, p) for d, (p, _) in zip(found, labelled) if p.meta["published"]]
-    undated = [d for d, (p, _) in zip(found, labelled) if not p.meta["published"]]
+    found = [htmldate_date(b) for _, b, _ in labelled]
+    dated = [(d, p) for d, (p, _, _) in zip(found, labelled) if p.meta["published"]]
+    undated = [d for d, (p, _, _) in zip(found, labelled) if not p.meta["published"]]
     accuracy = _mean([d == p.meta["published"] for d, p in dated])
     print(f"\nhtmldate.find_date(original_date=True) on the same bytes: date {accuracy:.3f}"
           f", dates given where none: {sum(bool(d) for d in undated)}/{len(undated)}")
+    fallback = [(d, p) for d, (p, _, out) in zip(found, labelled) if d and not out.rejected and not out.published]
+    print(f"  as a fallback where cuishou gives no date: {sum(d == p.meta['published'] for d, p in fallback)} right, "
+          f"{sum(not p.meta['published'] for _, p in fallback)} given where the page shows none, "
+          f"{sum(bool(p.meta['published']) and d != p.meta['published'] for d, p in fallback)} wrong")
 
 
 def print_speed(timed: int, seconds: list[dict[str, float]]) -> None:
@@ -328,7 +333,7 @@ def main() -> None:
     scored = score(pages, {"cuishou": cuishou, "trafilatura": peer})
     print(f"{len(pages)} pages from {args.data}, bytes: {args.encode}\n")
     print_quality(scored)
-    print_htmldate(pages, bodies)
+    print_htmldate(pages, bodies, cuishou)
     print_speed(len(pages) - 1, [seconds for _, _, seconds in passes])
     if args.per_page:
         write_per_page(args.per_page, scored)

@@ -3,12 +3,19 @@
 ``extract_page`` parses the page once with lexbor for the metadata and evidence, and hands the
 markup to trafilatura (``main_text``) for the main text. The steps, one module each:
 
-* ``title``: the headline and the site name;
-* ``dates``: the article's date as the page shows it (a comment's date never counts);
+* ``text_nodes``: the page's shown text, node by node, and where the article's body starts
+  (located from the main text's first paragraphs);
+* ``title``: the headline (by agreement with the declared titles and position above the body)
+  and the site name;
+* ``dates``: the article's date as the page shows or declares it (never a comment's, a
+  neighbouring article's or a revision's);
 * ``comments``: comment containers, whose texts the cleaner moves out of the main text;
 * ``gate``: whether the page is an article at all (listing and error pages are not);
 * ``main_text``: trafilatura with layout tables as blocks and thread replies kept;
 * ``language``: the text's language from character classes.
+
+JSON-LD is read before scripts are stripped from the tree; script data the date step needs
+(a publication time a script prints) is read from the markup itself.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from extract.html.comments import CommentCandidates, comment_candidates, comment_texts, lead_paragraph
 from extract.html.dates import published_date
-from extract.html.dom import json_ld, squash
+from extract.html.dom import json_ld, metas, squash
 from extract.html.gate import (
     GateInput,
     archive_posts,
@@ -31,8 +38,9 @@ from extract.html.gate import (
 from extract.html.language import detect_language
 from extract.html.listing import LinkIndex
 from extract.html.main_text import main_text
+from extract.html.text_nodes import paragraphs, text_nodes
 from extract.html.thread import is_thread, thread_posts
-from extract.html.title import article_h1, page_title, site_name
+from extract.html.title import declared_titles, find_headline, site_name
 
 
 @dataclass(frozen=True)
@@ -63,17 +71,28 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
     structured = json_ld(tree)
     thread = is_thread(url, structured)
     tree.strip_tags(["script", "style", "noscript", "template"])
-    h1 = article_h1(tree)
-    title = page_title(tree, h1)
-    text = main_text(html, url, thread)
-    text = _without_title_echo(thread_posts(tree, text) if thread else text, title)
+    raw_text = main_text(html, url, thread)
+    if thread:
+        raw_text = thread_posts(tree, raw_text)
+    nodes = text_nodes(tree)
+    body_start = nodes.body_start(paragraphs(raw_text))
+    declared = metas(tree)
+    headline = find_headline(tree, nodes, declared, structured, body_start)
+    title = headline.text if headline else None
+    text = _without_title_echo(raw_text, title)
+    headline_index = headline.index if headline else None
+    anchor = nodes.nodes[headline_index] if headline_index is not None else None
     candidates = comment_candidates(tree)
-    containers = candidates.containers(h1, lead_paragraph(text))
+    containers = candidates.containers(anchor, lead_paragraph(text))
     comment_blocks, comment_fragments = comment_texts(containers)
     link_texts = frozenset(t for a in tree.css("a") if (t := squash(a.text())))
-    published = published_date(tree, h1, containers, structured)
+    published = published_date(tree, nodes, headline_index, body_start, containers, declared, structured, html, thread)
+    titles = tuple(declared_titles(tree, declared, structured))
+    signals = declares_article(declared, structured) or (
+        headline_repeated(headline, titles) and (published is not None or thread)
+    )
     reason = not_article_reason(
-        _gate_input(tree, h1, title, text, link_texts, thread, structured, published, candidates)
+        _gate_input(tree, anchor, title, titles, text, link_texts, thread, signals, candidates)
     )
     return ExtractedPage(
         title=title,
@@ -83,7 +102,7 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
         is_thread=thread,
         not_article_reason=reason,
         language=detect_language(text or (tree.body.text() if tree.body else "")),
-        site_name=site_name(tree, title),
+        site_name=site_name(tree, declared, title),
         comment_blocks=comment_blocks,
         comment_fragments=comment_fragments,
         link_texts=link_texts,
@@ -91,19 +110,16 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
 
 
 def _gate_input(
-    tree: LexborHTMLParser, h1: LexborNode | None, title: str | None, text: str, link_texts: frozenset[str],
-    thread: bool, structured: list[dict], published: str | None, candidates: CommentCandidates,
+    tree: LexborHTMLParser, anchor: LexborNode | None, title: str | None, titles: tuple[str, ...], text: str,
+    link_texts: frozenset[str], thread: bool, signals: bool, candidates: CommentCandidates,
 ) -> GateInput:
     """The page's evidence for the article gate. Comment items are collected wherever they are
     (the lead paragraph inside one does not make it the article), except on a thread, whose
     replies are its content; so are dated posts under repeated headings."""
-    signals = declares_article(tree, structured) or (
-        headline_repeated(tree, h1, title, text) and (published is not None or thread)
-    )
-    items = [] if thread else candidates.containers(h1, None)
+    items = [] if thread else candidates.containers(anchor, None)
     archive = 0 if thread else archive_posts(tree, items)
     return GateInput(
-        title, text, LinkIndex(link_texts), signals, thread, comment_texts(items)[1], len(items), archive,
+        title, text, LinkIndex(link_texts), titles, signals, thread, comment_texts(items)[1], len(items), archive,
         listing_items(tree),
     )
 

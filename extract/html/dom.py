@@ -22,13 +22,16 @@ def tidy(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def meta(tree: LexborHTMLParser, *keys: str) -> str | None:
-    """The first non-empty ``content`` of a <meta> named (property, name or itemprop) by one of ``keys``."""
-    for key in keys:
-        node = tree.css_first(f'meta[property="{key}"], meta[name="{key}"], meta[itemprop="{key}"]')
-        if node and (content := tidy(node.attributes.get("content") or "")):
-            return content
-    return None
+def metas(tree: LexborHTMLParser) -> dict[str, str]:
+    """Every <meta>'s content by its lower-cased property, name or itemprop (the first non-empty
+    one of each), read in one pass."""
+    found: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        attributes = node.attributes
+        key = (attributes.get("property") or attributes.get("name") or attributes.get("itemprop") or "").lower()
+        if key and key not in found and (content := tidy(attributes.get("content") or "")):
+            found[key] = content
+    return found
 
 
 def document_title(tree: LexborHTMLParser) -> str | None:

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from extract.html.dates import DATE
-from extract.html.dom import HAN, LIST_BULLET, contains, document_title, meta, schema_types, squash, tidy
+from extract.html.dates.formats import DATE
+from extract.html.dom import HAN, LIST_BULLET, contains, schema_types, squash, tidy
 from extract.html.listing import LinkIndex
+from extract.html.title import Headline
 
 # Titles/headings of error pages.
 _ERROR_PAGE = re.compile(
@@ -62,6 +63,7 @@ class GateInput:
     title: str | None
     text: str
     links: LinkIndex
+    declared_titles: tuple[str, ...] = ()  # <title>, og:title ...: error pages name themselves there
     signals_article: bool = False  # article markup, or a repeated headline with a date or a thread
     is_thread: bool = False
     comment_texts: frozenset[str] = frozenset()  # squashed texts of comment items, wherever they are
@@ -70,23 +72,19 @@ class GateInput:
     item_texts: tuple[str, ...] = ()  # whitespace-free texts of repeated items with title links
 
 
-def declares_article(tree: LexborHTMLParser, json_ld: list[dict]) -> bool:
+def declares_article(metas: dict[str, str], json_ld: list[dict]) -> bool:
     """schema.org Article types in JSON-LD, og:type article or an article:published_time."""
     if any(ARTICLE_TYPES.intersection(schema_types(o)) for o in json_ld):
         return True
-    return (meta(tree, "og:type") or "").lower() == "article" or meta(tree, "article:published_time") is not None
+    return metas.get("og:type", "").lower() == "article" or "article:published_time" in metas
 
 
-def headline_repeated(tree: LexborHTMLParser, h1: LexborNode | None, title: str | None, text: str) -> bool:
-    """The page shows its title as a heading: the h1 is in the <title> or og:title, or the title
-    (its <title> without the site name, when there is no h1) is a line of the main text."""
-    if h1 is not None:
-        headline = squash(h1.text())
-        hints = (document_title(tree), meta(tree, "og:title"))
-        return len(headline) >= HEADLINE_MIN_CHARS and any(headline in squash(hint) for hint in hints if hint)
-    if not title or len(headline := squash(title)) < HEADLINE_MIN_CHARS:
+def headline_repeated(headline: Headline | None, declared: list[str]) -> bool:
+    """The page shows a headline (not one taken from the declared titles alone) that a declared
+    title (<title>, og:title ...) contains: the page is about what its heading names."""
+    if headline is None or headline.index is None or len(shown := squash(headline.text)) < HEADLINE_MIN_CHARS:
         return False
-    return any(squash(line) == headline for line in text.split("\n"))
+    return any(shown in squash(title) for title in declared)
 
 
 def listing_items(tree: LexborHTMLParser) -> tuple[str, ...]:
@@ -168,9 +166,10 @@ class _Lines:
 
 
 def _error_page(text: _Lines) -> str | None:
-    page = text.page
-    if page.title and _ERROR_PAGE.search(page.title) and sum(text.runs) < ERROR_PAGE_MAX_PROSE:
-        return f"error page: title {page.title!r}"
+    """An error message for a headline or declared title (错误信息, 页面不存在, 404) over little prose."""
+    for title in filter(None, (text.page.title, *text.page.declared_titles)):
+        if _ERROR_PAGE.search(title) and sum(text.runs) < ERROR_PAGE_MAX_PROSE:
+            return f"error page: title {title!r}"
     return None
 
 

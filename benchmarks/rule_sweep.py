@@ -1,0 +1,204 @@
+"""Rule sweep: delete one rule, cue or threshold branch at a time and check that a test fails.
+
+Every rule table of the pipeline is enumerated (the cleaner's line rules, comment widgets and
+steps, the article gate's checks, the tag facets' cue families, lender and law aliases, the
+dedup thresholds) and every listed threshold is moved to where its branch is off. For each such
+mutation a fresh pytest runs the tests that mirror the mutated module, with the mutation applied
+in-process before the tests import anything (this file is also the pytest plugin that applies
+it, ``-p benchmarks.rule_sweep``), so the checkout itself is never edited. A mutation that
+leaves those tests green is a *survivor*: a rule nothing pins.
+
+    uv run python benchmarks/rule_sweep.py [--jobs 2] [--only clean] [--list]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = "CUISHOU_RULE_SWEEP"
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One deletion: its name, how to apply it in-process, and the tests that must notice."""
+
+    name: str
+    apply: Callable[[], None]
+    tests: tuple[str, ...]
+
+
+def _drop_item(module: str, attr: str, index: int) -> Callable[[], None]:
+    def apply() -> None:
+        mod = importlib.import_module(module)
+        items = getattr(mod, attr)
+        setattr(mod, attr, type(items)(item for n, item in enumerate(items) if n != index))
+    return apply
+
+
+def _drop_key(module: str, attr: str, key: str) -> Callable[[], None]:
+    def apply() -> None:
+        del getattr(importlib.import_module(module), attr)[key]
+    return apply
+
+
+def _set(module: str, attr: str, value: object) -> Callable[[], None]:
+    def apply() -> None:
+        setattr(importlib.import_module(module), attr, value)
+    return apply
+
+
+def _drop_cue(facet: str, rule_index: int, family: str) -> Callable[[], None]:
+    def apply() -> None:
+        facets = importlib.import_module("transform.tags.facets")
+        rules = list(facets.FACETS[facet])
+        rule = rules[rule_index]
+        rules[rule_index] = replace(rule, cues={k: v for k, v in rule.cues.items() if k != family})
+        facets.FACETS[facet] = tuple(rules)
+    return apply
+
+
+def _drop_visit_cue(rule_index: int, family: str) -> Callable[[], None]:
+    def apply() -> None:
+        for name in ("transform.tags.home_visits", "transform.tags"):
+            mod = importlib.import_module(name)
+            rules = list(mod.HOME_VISIT_RULES)
+            rule = rules[rule_index]
+            rules[rule_index] = replace(rule, cues={k: v for k, v in rule.cues.items() if k != family})
+            mod.HOME_VISIT_RULES = tuple(rules)
+    return apply
+
+
+CLEAN_TESTS = ("tests/transform/test_clean.py", "tests/transform/test_clean_line_rules.py")
+GATE_TESTS = ("tests/extract/html",)
+TAG_TESTS = ("tests/transform/tags",)
+DEDUP_TESTS = ("tests/transform/dedup",)
+
+# Thresholds moved to where their branch is off (or to a clearly wrong side): module, name, value.
+THRESHOLDS: tuple[tuple[str, str, object, tuple[str, ...]], ...] = (
+    ("extract.html.gate", "MIN_PROSE_CHARS", 0, GATE_TESTS),
+    ("extract.html.gate", "SIGNALLED_MIN_PROSE_CHARS", 80, GATE_TESTS),
+    ("extract.html.gate", "ERROR_PAGE_MAX_PROSE", 0, GATE_TESTS),
+    ("extract.html.gate", "LISTING_SHARE", 1.01, GATE_TESTS),
+    ("extract.html.gate", "SIGNALLED_LISTING_SHARE", 0.5, GATE_TESTS),
+    ("extract.html.gate", "LISTING_MAX_PROSE_RUN", 0, GATE_TESTS),
+    ("extract.html.gate", "THREAD_MAX_PROSE_RUN", 240, GATE_TESTS),
+    ("extract.html.gate", "LISTING_MIN_ITEMS", 10_000, GATE_TESTS),
+    ("extract.html.gate", "COMMENT_LIST_MIN_ITEMS", 10_000, GATE_TESTS),
+    ("extract.html.gate", "COMMENT_LIST_MIN_CHARS", 0, GATE_TESTS),
+    ("extract.html.gate", "ARCHIVE_MIN_POSTS", 10_000, GATE_TESTS),
+    ("extract.html.thread", "THREAD_POSTS_GAIN", 0.0, GATE_TESTS),
+    ("extract.html.main_text", "CAPTION_MAX_CHARS", 10_000, GATE_TESTS),
+    ("transform.clean", "LINE_RULE_MAX_CHARS", 10_000, CLEAN_TESTS),
+    ("transform.clean", "FOOTER_LINE_MAX_CHARS", 0, CLEAN_TESTS),
+    ("transform.clean", "LINK_RUN_MIN_LINES", 10_000, CLEAN_TESTS),
+    ("transform.clean", "LINK_LIST_CONTENT_SHARE", 1.01, CLEAN_TESTS),
+    ("transform.clean", "LINK_LIST_MIN_REST_CHARS", 10_000, CLEAN_TESTS),
+    ("transform.clean", "THREAD_MAX_ARTICLE_SHARE", 0.0, CLEAN_TESTS),
+    ("transform.clean", "TITLE_VARIANT_JACCARD", 0.0, CLEAN_TESTS),
+    ("transform.clean", "NEAR_DUP_JACCARD", 1.01, CLEAN_TESTS),
+    ("transform.clean", "DUP_RUN_MIN_CHARS", 0, CLEAN_TESTS),
+    ("transform.clean", "OUTLINE_MATCH_SHARE", 1.01, CLEAN_TESTS),
+)
+
+
+def mutations() -> list[Mutation]:
+    """Every mutation of the sweep, in a fixed order (the subprocess finds its own by index)."""
+    return list(_mutations())
+
+
+def _mutations() -> Iterator[Mutation]:
+    clean = importlib.import_module("transform.clean")
+    for n, (rule, pattern) in enumerate(clean.LINE_RULES):
+        yield Mutation(f"clean LINE_RULES[{n}] {rule} {pattern.pattern[:50]}", _drop_item("transform.clean", "LINE_RULES", n), CLEAN_TESTS)
+    for n, pattern in enumerate(clean.COMMENT_CHROME):
+        yield Mutation(f"clean COMMENT_CHROME[{n}] {pattern.pattern[:50]}", _drop_item("transform.clean", "COMMENT_CHROME", n), CLEAN_TESTS)
+    for n, step in enumerate(clean.RULES):
+        yield Mutation(f"clean RULES {step.__name__}", _drop_item("transform.clean", "RULES", n), CLEAN_TESTS)
+    gate = importlib.import_module("extract.html.gate")
+    for n, check in enumerate(gate.CHECKS):
+        yield Mutation(f"gate CHECKS {check.__name__}", _drop_item("extract.html.gate", "CHECKS", n), GATE_TESTS)
+    facets = importlib.import_module("transform.tags.facets")
+    for facet, rules in facets.FACETS.items():
+        for n, rule in enumerate(rules):
+            for family in rule.cues:
+                yield Mutation(f"tags {facet}:{rule.label} cue {family}", _drop_cue(facet, n, family), TAG_TESTS)
+    visits = importlib.import_module("transform.tags.home_visits")
+    for n, rule in enumerate(visits.HOME_VISIT_RULES):
+        for family in rule.cues:
+            yield Mutation(f"tags home_visit:{rule.label} cue {family}", _drop_visit_cue(n, family), TAG_TESTS)
+    entities = importlib.import_module("transform.tags.entities")
+    for table in ("LENDER_ALIASES", "LAW_ALIASES", "CRIME_ARTICLES"):
+        for key in getattr(entities, table):
+            yield Mutation(f"tags {table}[{key}]", _drop_key("transform.tags.entities", table, key), TAG_TESTS)
+    for module, attr, value, tests in THRESHOLDS:
+        yield Mutation(f"{module}.{attr} = {value}", _set(module, attr, value), tests)
+
+
+def pytest_configure(config) -> None:  # noqa: ARG001 - the pytest hook's signature
+    """As a pytest plugin: apply the mutation named by the environment before any test runs."""
+    if (index := os.environ.get(ENV)) is not None:
+        mutations()[int(index)].apply()
+
+
+def _pytest(tests: tuple[str, ...], index: int | None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != ENV} | ({ENV: str(index)} if index is not None else {})
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "benchmarks.rule_sweep", "-p", "no:cacheprovider", *tests],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+
+
+def run(index: int, mutation: Mutation) -> tuple[Mutation, bool, float]:
+    """Run the mutation's tests; True when at least one failed (the mutation was caught)."""
+    started = time.monotonic()
+    result = _pytest(mutation.tests, index)
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"pytest could not run for {mutation.name}:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return mutation, result.returncode == 1, time.monotonic() - started
+
+
+def check_baseline(chosen: list[tuple[int, Mutation]]) -> None:
+    """Unmutated, every test group must pass, or a 'caught' would mean nothing."""
+    for tests in sorted({mutation.tests for _, mutation in chosen}):
+        if (result := _pytest(tests, None)).returncode != 0:
+            raise SystemExit(f"the unmutated tests fail ({' '.join(tests)}):\n{result.stdout[-3000:]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--jobs", type=int, default=2, help="pytest processes at once")
+    parser.add_argument("--only", help="only mutations whose name contains this")
+    parser.add_argument("--list", action="store_true", help="list the mutations and stop")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    chosen = [(n, m) for n, m in enumerate(mutations()) if not args.only or args.only in m.name]
+    if args.list:
+        for n, mutation in chosen:
+            print(f"{n:4d} {mutation.name}")
+        return
+    check_baseline(chosen)
+    print(f"{len(chosen)} mutations, {args.jobs} at a time (each test group passes unmutated)")
+    survivors = []
+    with ThreadPoolExecutor(args.jobs) as pool:
+        for mutation, caught, seconds in pool.map(lambda item: run(*item), chosen):
+            print(f"  {'caught  ' if caught else 'SURVIVED'} {seconds:5.1f}s  {mutation.name}", flush=True)
+            if not caught:
+                survivors.append(mutation.name)
+    print(f"\n{len(chosen) - len(survivors)}/{len(chosen)} mutations caught, {len(survivors)} survivors")
+    for name in survivors:
+        print(f"  survivor: {name}")
+    raise SystemExit(1 if survivors else 0)
+
+
+if __name__ == "__main__":
+    main()
