@@ -498,7 +498,7 @@ def _remove_dialogs(work: _Work) -> None:
 def _link_runs(work: _Work) -> list[list[int]]:
     """Runs of LINK_RUN_MIN_LINES+ lines that are each the whole text of a link on the page, or
     a link's text with only metadata beside it. Empty list items ("-") inside a run belong to it."""
-    links = LinkIndex(work.page.link_texts)
+    links = LinkIndex.of(work.page.link_texts)
     runs: list[list[int]] = []
     run: list[int] = []
     for i in [*work.alive(), None]:

@@ -38,7 +38,7 @@ from extract.html.gate import (
 from extract.html.language import detect_language
 from extract.html.listing import LinkIndex
 from extract.html.main_text import main_text
-from extract.html.text_nodes import paragraphs, text_nodes
+from extract.html.text_nodes import TextNodes, paragraphs, text_nodes
 from extract.html.thread import is_thread, thread_posts
 from extract.html.title import declared_titles, find_headline, site_name
 
@@ -92,7 +92,7 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
         headline_repeated(headline, titles) and (published is not None or thread)
     )
     reason = not_article_reason(
-        _gate_input(tree, anchor, title, titles, text, link_texts, thread, signals, candidates)
+        _gate_input(tree, nodes, anchor, title, titles, text, link_texts, thread, signals, candidates)
     )
     return ExtractedPage(
         title=title,
@@ -110,16 +110,17 @@ def extract_page(html: str, url: str | None = None) -> ExtractedPage:
 
 
 def _gate_input(
-    tree: LexborHTMLParser, anchor: LexborNode | None, title: str | None, titles: tuple[str, ...], text: str,
+    tree: LexborHTMLParser, nodes: TextNodes, anchor: LexborNode | None, title: str | None, titles: tuple[str, ...],
+    text: str,
     link_texts: frozenset[str], thread: bool, signals: bool, candidates: CommentCandidates,
 ) -> GateInput:
     """The page's evidence for the article gate. Comment items are collected wherever they are
     (the lead paragraph inside one does not make it the article), except on a thread, whose
     replies are its content; so are dated posts under repeated headings."""
     items = [] if thread else candidates.containers(anchor, None)
-    archive = 0 if thread else archive_posts(tree, items)
+    archive = 0 if thread else archive_posts(tree, nodes, items)
     return GateInput(
-        title, text, LinkIndex(link_texts), titles, signals, thread, comment_texts(items)[1], len(items), archive,
+        title, text, LinkIndex.of(link_texts), titles, signals, thread, comment_texts(items)[1], len(items), archive,
         listing_items(tree),
     )
 

@@ -21,6 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from extract.html.dates.formats import DATE
 from extract.html.dom import HAN, LIST_BULLET, contains, schema_types, squash, tidy
 from extract.html.listing import LinkIndex
+from extract.html.text_nodes import TextNodes
 from extract.html.title import Headline
 
 # Titles/headings of error pages.
@@ -48,6 +49,7 @@ LISTING_MIN_ITEMS = 5  # this many sibling items of one class, each with a title
 ITEM_TITLE_MIN_CHARS = 8  # ...a title link being this long
 ITEM_TITLE_MIN_HAN = 4
 ITEM_MAX_DEPTH = 4  # how far above its title link an item may start
+ITEM_MAX_CHARS = 600  # a list item is a title and a summary: a longer block is a column of the layout
 COMMENT_LIST_MIN_ITEMS = 3  # this many comment items holding this many characters of the main text,
 COMMENT_LIST_MIN_CHARS = 200  # with no article beside them: a list of comments or reviews
 ARCHIVE_MIN_POSTS = 3  # this many dated posts, each under a heading of one repeated class: an archive
@@ -89,8 +91,8 @@ def headline_repeated(headline: Headline | None, declared: list[str]) -> bool:
 
 def listing_items(tree: LexborHTMLParser) -> tuple[str, ...]:
     """Whitespace-free texts of repeated list items: LISTING_MIN_ITEMS+ siblings of one tag and
-    class, each holding a title-like link (a board's threads, a portal's headlines with their
-    summaries). Found from the links up, so a page with no title links costs little."""
+    class, each holding a title-like link and short (a board's threads, a portal's headlines with
+    their summaries). Found from the links up, so a page with no title links costs little."""
     if tree.body is None:
         return ()
     groups: dict[tuple[int, str, str], list[LexborNode]] = {}
@@ -108,11 +110,15 @@ def listing_items(tree: LexborHTMLParser) -> tuple[str, ...]:
             if not members or members[-1].mem_id != node.mem_id:
                 members.append(node)
             node = parent
-    items = [nodes for nodes in groups.values() if len(nodes) >= LISTING_MIN_ITEMS]
-    return tuple(squash(node.text()) for nodes in items for node in nodes)
+    texts = []
+    for members in groups.values():
+        if len(members) >= LISTING_MIN_ITEMS:
+            short = [text for node in members if len(text := squash(node.text())) <= ITEM_MAX_CHARS]
+            texts.extend(short if len(short) >= LISTING_MIN_ITEMS else ())
+    return tuple(texts)
 
 
-def archive_posts(tree: LexborHTMLParser, comment_items: list[LexborNode]) -> int:
+def archive_posts(tree: LexborHTMLParser, nodes: TextNodes, comment_items: list[LexborNode]) -> int:
     """How many dated posts the page shows under distinct headings of one repeated class
     (post-title, entry-title ...): a blog archive or a listing with full teasers. 0 when there is
     no such run. Headers of comment items (a commenter's name) are not post headings."""
@@ -126,23 +132,17 @@ def archive_posts(tree: LexborHTMLParser, comment_items: list[LexborNode]) -> in
         text = tidy(node.text())
         if 0 < len(text) <= POST_HEADING_MAX_CHARS and not _SENTENCE_END.search(text) and not DATE.search(text):
             groups.setdefault((node.tag, node.attributes.get("class") or ""), []).append(node)
-    candidates = [nodes for nodes in groups.values() if len({squash(n.text()) for n in nodes}) >= ARCHIVE_MIN_POSTS]
-    return max((_dated_posts(tree, nodes) for nodes in candidates), default=0)
+    candidates = [group for group in groups.values() if len({squash(n.text()) for n in group}) >= ARCHIVE_MIN_POSTS]
+    return max((_dated_posts(nodes, headings) for headings in candidates), default=0)
 
 
-def _dated_posts(tree: LexborHTMLParser, headings: list[LexborNode]) -> int:
+def _dated_posts(nodes: TextNodes, headings: list[LexborNode]) -> int:
     """Headings followed, before the next one, by a date and ARCHIVE_POST_MIN_CHARS of text. The
     last heading's text runs on into the page's footer, so it is not counted."""
-    starts = {node.mem_id for node in headings}
-    segments: list[list[str]] = []
-    for node in tree.body.traverse(include_text=True):
-        if node.mem_id in starts:
-            segments.append([])
-        elif segments and node.is_text_node:
-            segments[-1].append(node.text_content or "")
+    starts = sorted({index for heading in headings if (index := nodes.first_index(heading)) is not None})
     posts = 0
-    for parts in segments[:-1]:
-        text = " ".join(parts)
+    for start, end in zip(starts, starts[1:]):
+        text = nodes.joined[nodes.starts[start]:nodes.starts[end]]
         if len(squash(text)) >= ARCHIVE_POST_MIN_CHARS and DATE.search(text):
             posts += 1
     return posts
@@ -196,6 +196,8 @@ def _repeated_items(text: _Lines) -> str | None:
     page = text.page
     if not page.item_texts or (page.is_thread and page.signals_article):
         return None
+    if sum(map(len, page.item_texts)) < LISTING_SHARE * text.chars:  # too little in them to cover the text
+        return None
     items = "\n".join(page.item_texts)
     covered = sum(len(line) for line in text.lines if line in items)
     if covered >= LISTING_SHARE * text.chars and text.prose_outside(items) < LISTING_MAX_PROSE_RUN:
@@ -219,7 +221,7 @@ def _too_little_prose(text: _Lines) -> str | None:
 
 
 CHECKS: tuple[Callable[[_Lines], str | None], ...] = (
-    _error_page, _archive, _comment_list, _repeated_items, _listed_lines, _too_little_prose,
+    _error_page, _archive, _comment_list, _listed_lines, _repeated_items, _too_little_prose,
 )
 
 

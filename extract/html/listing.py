@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 LINKED_ITEM_MIN_CHARS = 4  # a link this long with only metadata beside it is a list item...
 LINKED_ITEM_MAX_CHARS = 160  # ...up to this long (a title or a reply, not a whole post inside an <a>)
@@ -25,10 +26,18 @@ _BRACKETED = re.compile(r"[【\[(<《][^】\])>》]{0,24}[】\])>》]")
 
 
 class LinkIndex:
-    """The page's link texts (whitespace-free), indexed for finding them inside lines."""
+    """The page's link texts (whitespace-free), indexed for finding them inside lines. The gate
+    and the cleaner ask about the same page's lines: ``of`` hands both the same index, whose
+    answers are remembered."""
+
+    @staticmethod
+    @lru_cache(maxsize=4)
+    def of(link_texts: frozenset[str]) -> LinkIndex:
+        return LinkIndex(link_texts)
 
     def __init__(self, link_texts: frozenset[str]) -> None:
         self.texts = link_texts
+        self._answers: dict[str, bool] = {}
         self._by_prefix: dict[str, list[str]] = {}
         for link in link_texts:
             if LINKED_ITEM_MIN_CHARS <= len(link) <= LINKED_ITEM_MAX_CHARS:
@@ -39,6 +48,11 @@ class LinkIndex:
         counters, an author in brackets (·标题（2005-04-03 17:19）, 标题【作者】08-11 16:06 298字)."""
         if len(line) > LINKED_ITEM_MAX_LINE_CHARS or not _METADATA_HINT.search(line):
             return False
+        if (known := self._answers.get(line)) is None:
+            known = self._answers[line] = self._has_link_with_metadata(line)
+        return known
+
+    def _has_link_with_metadata(self, line: str) -> bool:
         for start in range(len(line) - LINKED_ITEM_MIN_CHARS + 1):
             for link in self._by_prefix.get(line[start:start + LINKED_ITEM_MIN_CHARS], ()):
                 if line.startswith(link, start) and len(link) < len(line):

@@ -123,6 +123,8 @@ def _layout_tables_as_blocks(tree: HtmlElement) -> None:
     prints the whole page (menus, ads, the article) as table rows; as blocks, its usual
     boilerplate scoring applies. A layout table holds a good share of the page, or sits in one;
     data tables inside stay tables."""
+    if tree.find(".//table") is None:
+        return
     page_share = LAYOUT_TABLE_PAGE_SHARE * _text_chars(tree)
     layout = []
     for table in tree.iter("table"):

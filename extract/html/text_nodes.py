@@ -43,6 +43,19 @@ class TextNodes:
     joined: str
     starts: list[int]
 
+    @cached_property
+    def positions(self) -> dict[int, int]:
+        """Each text node's index by its lexbor id."""
+        return {node.mem_id: index for index, node in enumerate(self.nodes)}
+
+    def first_index(self, element: LexborNode) -> int | None:
+        """Index of the element's first text node (its first child, most often)."""
+        positions = self.positions
+        child = element.child
+        if child is not None and (index := positions.get(child.mem_id)) is not None:
+            return index
+        return next((positions[n.mem_id] for n in element.traverse(include_text=True) if n.mem_id in positions), None)
+
     def index_at(self, offset: int) -> int:
         """The index of the node whose text holds ``offset`` of ``joined``."""
         return max(0, bisect_right(self.starts, offset) - 1)

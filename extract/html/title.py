@@ -255,9 +255,8 @@ def _candidates(
 ) -> list[_Candidate]:
     """Heading elements (with their agreement), agreeing runs outside them and not in links,
     and the texts after a 主题:/标题: label."""
-    positions = {node.mem_id: index for index, node in enumerate(nodes.nodes)}
     runs = _agreeing_runs(nodes, hints)
-    by_first = _headings(tree, nodes, hints, runs, positions, body_start)
+    by_first = _headings(tree, nodes, hints, runs, body_start)
     candidates = list(by_first.values())
     for first, _, run in runs:
         if first not in by_first and not _in_link(nodes.nodes[first]):
@@ -274,14 +273,13 @@ def _headings(
     nodes: TextNodes,
     hints: list[_Hint],
     runs: list[tuple[int, int, str]],
-    positions: dict[int, int],
     body_start: int | None,
 ) -> dict[int, _Candidate]:
     """Heading-like elements by their first text node; of two sharing it, the higher ranked.
     A bold line below the body's start is body text (never a headline), so it is not read."""
     by_first: dict[int, _Candidate] = {}
     for element in tree.body.css(_HEADING_SELECTOR) if tree.body is not None else []:
-        if not (rank := _rank(element)) or (first := _first_index(element, positions)) is None:
+        if not (rank := _rank(element)) or (first := nodes.first_index(element)) is None:
             continue
         if (rank == 1 and body_start is not None and first > body_start) or (
             (known := by_first.get(first)) and known.rank >= rank
@@ -302,14 +300,6 @@ def _headings(
         if candidate.coverage or not _BYLINE.search(text):
             by_first[first] = candidate
     return by_first
-
-
-def _first_index(element: LexborNode, positions: dict[int, int]) -> int | None:
-    """Index of the element's first text node (its first child, most often)."""
-    child = element.child
-    if child is not None and (index := positions.get(child.mem_id)) is not None:
-        return index
-    return next((positions[n.mem_id] for n in element.traverse(include_text=True) if n.mem_id in positions), None)
 
 
 def _contains_core(text: str, hints: list[_Hint]) -> bool:
