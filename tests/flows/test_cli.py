@@ -94,7 +94,13 @@ def test_dedup_command_adds_the_corpus_cluster_columns(tmp_path, capsys):
     same_label = {(a["doc_id"], b["doc_id"]) for a in rows for b in rows if a["label"] == b["label"]}
     same_cluster = {(a["doc_id"], b["doc_id"]) for a in rows for b in rows if a["dup_cluster"] == b["dup_cluster"]}
     assert same_cluster == same_label
-    assert "duplicate_clusters" in capsys.readouterr().out
+    from collections import Counter
+
+    sizes = [n for n in Counter(r["dup_cluster"] for r in rows).values() if n > 1]
+    summary = capsys.readouterr().out.splitlines()
+    assert summary[0].split() == ["documents", str(len(ARTICLES))]
+    assert summary[2].split() == ["duplicate", "clusters", str(len(sizes)), f"({sum(sizes)}", "documents)"]
+    assert str(tmp_path / "out") in summary[3] and len(summary) == 5
 
 
 def test_dedup_command_explains_a_missing_column(tmp_path, capsys):
