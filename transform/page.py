@@ -14,6 +14,7 @@ from importlib.metadata import version
 
 from extract.decode import decode_html
 from extract.html_text import extract_page
+from extract.sniff import binary_kind
 from extract.urls import host_of
 from transform.clean import clean_page
 from transform.quality import quality_signals
@@ -40,7 +41,7 @@ class PageInput:
 class PageResult:
     """A document row, or the outcome and reason why the page is not one."""
 
-    outcome: str  # document | not_article | extract_error
+    outcome: str  # document | not_article | extract_error | non_html
     reason: str | None = None
     row: dict | None = None
 
@@ -54,6 +55,8 @@ def document_id(url: str, content_sha256: str) -> str:
 
 def process_page(page: PageInput) -> PageResult:
     """Turn one HTML response into a document row (without the corpus-level dedup fields)."""
+    if kind := binary_kind(page.body):
+        return PageResult("non_html", f"the body is {kind}, not HTML")
     decoded = decode_html(page.body, page.content_type)
     try:
         extracted = extract_page(decoded.text, page.url)

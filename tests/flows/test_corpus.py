@@ -20,18 +20,6 @@ LABELS = {
 }
 
 
-@pytest.fixture(scope="module")
-def crawled_corpus(prefect_server, tmp_path_factory):
-    """``cuishou build --seeds`` over the dev site, through its proxy: (out dir, server log)."""
-    out = tmp_path_factory.mktemp("corpus")
-    seeds = out / "seeds.txt"
-    seeds.write_text((DEV_SITE / "seeds.txt").read_text())
-    with serve_dev_site() as site:
-        code = main(["build", "--seeds", str(seeds), "--proxy", site.proxy, "--delay", "0", "--out", str(out)])
-        assert code == 0
-        yield out, site.requests
-
-
 def documents(out):
     return ds.dataset(out / "documents", partitioning="hive").to_table()
 
@@ -119,9 +107,19 @@ def test_bundled_sample_builds_the_same_documents(crawled_corpus, tmp_path):
     assert sample.column("dup_cluster").to_pylist() == crawled.column("dup_cluster").to_pylist()
 
 
-def test_missing_warc_is_a_clear_error(tmp_path, capsys):
-    assert main(["build", "--warc", str(tmp_path / "nope.warc.gz"), "--out", str(tmp_path)]) == 1
-    assert "WARC file not found" in capsys.readouterr().err
+def test_a_cut_warc_is_reported_and_fails_the_build_unless_allowed(prefect_server, tmp_path, capsys):
+    """What is whole is built; the cut is a pages row and a warning; exit 4 unless --allow-truncated."""
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes((SAMPLE_DIR / "dev-site-sample.warc.gz").read_bytes()[:60_000])
+    out = tmp_path / "corpus"
+    assert main(["build", "--warc", str(cut), "--out", str(out)]) == 4
+    warning = capsys.readouterr().err.strip().splitlines()[-1]
+    assert warning.startswith("warning: 1 input WARC file(s) are cut off or corrupt") and "--allow-truncated" in warning
+    [row] = pages(out).filter(ds.field("outcome") == "archive_error").to_pylist()
+    assert row["warc_file"] == "cut.warc.gz" and "WARC cut off" in row["reason"]
+    assert 0 < documents(out).num_rows < 34
+    assert main(["build", "--warc", str(cut), "--out", str(out), "--allow-truncated"]) == 0
+    assert "--allow-truncated" not in capsys.readouterr().err
 
 
 def _rows(out, table, columns):
@@ -133,7 +131,7 @@ def test_a_second_crawl_writes_nothing_twice(crawled_corpus, tmp_path):
     """A scheduled re-run: unchanged pages are recognised, no document row is written again."""
     out, _ = crawled_corpus
     before = _rows(out, "documents", ("doc_id", "dup_cluster", "is_canonical"))
-    seeds = out / "seeds.txt"
+    seeds = DEV_SITE / "seeds.txt"
     with serve_dev_site() as site:
         assert main(["build", "--seeds", str(seeds), "--proxy", site.proxy, "--delay", "0", "--out", str(out)]) == 0
     assert _rows(out, "documents", ("doc_id", "dup_cluster", "is_canonical")) == before
@@ -157,7 +155,7 @@ def test_killed_crawl_resumes_to_the_same_corpus(crawled_corpus, tmp_path):
     from prefect.settings import PREFECT_API_URL
 
     reference, _ = crawled_corpus
-    out, seeds = tmp_path / "corpus", reference / "seeds.txt"
+    out, seeds = tmp_path / "corpus", DEV_SITE / "seeds.txt"
     env = os.environ | {"PREFECT_API_URL": PREFECT_API_URL.value()}
     with serve_dev_site() as site:
         argv = ["build", "--seeds", str(seeds), "--proxy", site.proxy, "--delay", "0.05", "--out", str(out)]
