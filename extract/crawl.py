@@ -157,7 +157,10 @@ class Crawler:
                 task.cancel()
             await asyncio.gather(*workers, *waits, return_exceptions=True)
         finally:
-            await self._fetcher.aclose()
+            try:  # connections of cancelled requests must not hold up a stop
+                await asyncio.wait_for(self._fetcher.aclose(), 5)
+            except TimeoutError:
+                pass
             self._writer.shutdown()  # waits for the last journal rows
         return self.visits
 

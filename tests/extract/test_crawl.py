@@ -99,7 +99,7 @@ def test_stop_ends_the_crawl_at_once_and_keeps_the_ledger_so_far(dev_site, tmp_p
             stopped_at.append(time.monotonic())
 
     with WarcArchive(tmp_path, "t") as archive:
-        visits = asyncio.run(Crawler(dev_site.seeds, config, archive, on_visit, stop=stop).run())
+        visits = asyncio.run(asyncio.wait_for(Crawler(dev_site.seeds, config, archive, on_visit, stop=stop).run(), 30))
     assert time.monotonic() - stopped_at[0] < 1.0  # the next request to any host would wait 2 s
     assert any(v.outcome == "fetched" for v in visits) and len(dev_site.requests) < 15
 
