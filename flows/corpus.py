@@ -30,8 +30,8 @@ from extract.archive import WarcArchive, read_response
 from extract.crawl import CrawlConfig, Crawler
 from extract.state import CrawlState, RunJournal
 from extract.visits import Visit, visit_row, visits_from_warcs
-from flows import dataset_card
-from flows.interrupt import STOP, check, reclaim_sigterm
+from flows import dataset_card, interrupt
+from flows.interrupt import check, reclaim_sigterm
 from flows.progress import BatchProgress, CrawlProgress, announce
 from flows.report import RunReport, build_report
 from flows.report_html import read_corpus, write_report_html
@@ -55,7 +55,8 @@ def crawl_task(seeds: list[str], config: CrawlConfig, warc_dir: Path, journal: R
     """Fetch the seeds' sites into WARC files; returns the ledger of every URL met."""
     announce(f"crawling from {len(seeds)} seed URLs")
     with WarcArchive(warc_dir, f"cuishou-{journal.run_id}") as archive, CrawlProgress() as progress:
-        visits = asyncio.run(Crawler(seeds, config, archive, progress.on_visit, journal, STOP).run())
+        # interrupt.STOP through its module: a served flow is pickled by value, and an Event cannot be
+        visits = asyncio.run(Crawler(seeds, config, archive, progress.on_visit, journal, interrupt.STOP).run())
     check()  # a stopped crawl's ledger is partial: it must not be processed as the run's
     return visits
 

@@ -125,22 +125,26 @@ def proxy_url(url: str | None, option: str = "--proxy") -> str | None:
 
 
 def dask_address(address: str | None, option: str = "--dask-address") -> str | None:
-    """A Dask scheduler address that accepts a TCP connection (checked with a short timeout)."""
+    """A Dask scheduler address; a TCP one (``tcp://``, ``tls://`` or ``HOST:PORT``) must accept a
+    connection (checked with a short timeout). In-process and other transports are passed on as given."""
     if address is None:
         return None
     parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "tls"):
+        if parts.scheme in ("inproc", "ucx", "ws", "wss") and parts.netloc:
+            return address
+        raise InputError(f"{option} {address}", "is not a scheduler address", "give one like tcp://HOST:8786")
     try:
         host, port = parts.hostname, parts.port
     except ValueError:
         host = port = None
     if not host or not port:
         raise InputError(f"{option} {address}", "is not a scheduler address", "give one like tcp://HOST:8786")
-    if parts.scheme in ("tcp", "tls"):
-        try:
-            socket.create_connection((host, port), timeout=5).close()
-        except OSError as exc:
-            raise InputError(f"{option} {address}", f"no Dask scheduler answers there ({exc.strerror or exc})",
-                             "start one ('dask scheduler') or leave the option out") from None
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError as exc:
+        raise InputError(f"{option} {address}", f"no Dask scheduler answers there ({exc.strerror or exc})",
+                         "start one ('dask scheduler') or leave the option out") from None
     return address
 
 

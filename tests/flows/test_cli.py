@@ -62,6 +62,15 @@ def test_extract_reads_stdin_and_says_why_a_page_is_not_an_article(monkeypatch, 
     assert "listing page" in capsys.readouterr().err
 
 
+def test_extract_says_a_folder_or_binary_bytes_are_not_an_html_page(tmp_path, capsys):
+    assert main(["extract", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith(f"error: extract {tmp_path}: is a folder, not a file;")
+    image = tmp_path / "page.html"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    assert main(["extract", str(image)]) == 3
+    assert capsys.readouterr().err == "non_html: the body is a PNG image, not HTML\n"
+
+
 def test_extract_fetches_a_url(capsys):
     from http_server import Reply, ScriptedServer
 

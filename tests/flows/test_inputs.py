@@ -47,6 +47,7 @@ def test_addresses_are_checked_before_use():
             inputs.proxy_url(bad)
     with pytest.raises(inputs.InputError, match="is not a scheduler address"):
         inputs.dask_address("scheduler")
+    assert inputs.dask_address("inproc://192.0.2.2/1/1")  # an in-process cluster: nothing to connect to
     with pytest.raises(inputs.InputError, match="no Dask scheduler answers there"):
         inputs.dask_address("tcp://127.0.0.1:9")
     with pytest.raises(inputs.InputError, match="control characters"):
