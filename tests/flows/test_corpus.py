@@ -143,52 +143,6 @@ def test_a_second_crawl_writes_nothing_twice(crawled_corpus, tmp_path):
     assert latest["corpus_documents"] == 34
 
 
-def test_killed_crawl_resumes_to_the_same_corpus(crawled_corpus, tmp_path):
-    """kill -9 in the middle of a crawl, run the same command again: same corpus, no refetching."""
-    import os
-    import signal
-    import sqlite3
-    import subprocess
-    import sys
-    import time
-
-    from prefect.settings import PREFECT_API_URL
-
-    reference, _ = crawled_corpus
-    out, seeds = tmp_path / "corpus", DEV_SITE / "seeds.txt"
-    env = os.environ | {"PREFECT_API_URL": PREFECT_API_URL.value()}
-    with serve_dev_site() as site:
-        argv = ["build", "--seeds", str(seeds), "--proxy", site.proxy, "--delay", "0.05", "--out", str(out)]
-        process = subprocess.Popen([sys.executable, "-m", "flows.cli", *argv], env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        journaled: set[str] = set()
-        deadline = time.monotonic() + 120
-        while len(journaled) < 20 and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.05)
-            try:
-                with sqlite3.connect(out / "state" / "crawl.sqlite") as db:
-                    journaled = {row[0] for row in db.execute("select url from journal")}
-            except sqlite3.OperationalError:
-                pass  # not created yet
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        assert len(journaled) >= 20, "the crawl never got going"
-        asked_before_kill = len(site.requests)
-        assert main(argv) == 0
-        asked_after = {f"http://{host}{path}" for host, path in site.requests[asked_before_kill:]}
-    assert not journaled & asked_after, "a URL finished before the kill was fetched again"
-    columns = ("doc_id", "dup_cluster", "is_canonical", "text")
-    assert _rows(out, "documents", columns) == _rows(reference, "documents", columns)
-    [resumed_run] = [p.stem for p in (out / "runs").glob("*.json")]
-    first_run = min(p.stem for p in (reference / "runs").glob("*.json"))
-    assert _pages_of_run(out, resumed_run) == _pages_of_run(reference, first_run)
-
-
-def _pages_of_run(out, run_id):
-    table = ds.dataset(out / "pages", partitioning="hive").to_table(filter=ds.field("run_id") == run_id)
-    return sorted(zip(table.column("url").to_pylist(), table.column("outcome").to_pylist()))
-
-
 def test_serve_registers_the_schedule_and_runs_the_deployment(prefect_server, tmp_path):
     """``cuishou serve`` against a Prefect API: the cron is registered, and a run of it builds the corpus."""
     import os

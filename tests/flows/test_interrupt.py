@@ -1,10 +1,11 @@
 """Ctrl-C, for real: the CLI in a subprocess, signalled as a terminal signals it, at each stage of a build.
 
 One build of the dev site is interrupted in the crawl (with a temporary Prefect server of its own),
-then in the processing, then in the writing; each time it must exit 130 within 10 s with one line,
-and leave no Prefect server behind. The same command then finishes it, and the corpus is the one an
-uninterrupted build writes. The whole build runs with HTTP_PROXY set (and no --proxy): the crawl
-goes through the proxy, the calls to the local Prefect API do not.
+killed with SIGKILL further on in the crawl, then interrupted in the processing and in the writing;
+each Ctrl-C must exit 130 within 10 s with one line, and leave no Prefect server behind. The same
+command then finishes it: no URL finished before an interruption is fetched again, and the corpus
+is the one an uninterrupted build writes. The whole build runs with HTTP_PROXY set (and no
+--proxy): the crawl goes through the proxy, the calls to the local Prefect API do not.
 """
 
 from __future__ import annotations
@@ -60,13 +61,12 @@ def test_ctrl_c_at_each_stage_stops_within_seconds_and_the_same_command_resumes(
     out, home = tmp_path / "corpus", tmp_path / "prefect-home"
     home.mkdir()
     shutil.copy(migrated_prefect_database, home / "prefect.db")
-    argv = ["build", "--seeds", str(DEV_SEEDS), "--out", str(out), "--delay", "0", "--batch-size", "1"]
+    argv = ["build", "--seeds", str(DEV_SEEDS), "--out", str(out)]  # the same command: options may differ
     with serve_dev_site() as site:
         proxy = {"HTTP_PROXY": site.proxy, "http_proxy": site.proxy}
 
         # in the crawl, with a temporary Prefect server: Ctrl-C reaches the CLI's whole process group
-        crawl = CliRun([*argv[:-4], "--delay", "0.2"], cli_env(**proxy, PREFECT_HOME=str(home),
-                                                               PREFECT_API_URL=None))
+        crawl = CliRun([*argv, "--delay", "0.2"], cli_env(**proxy, PREFECT_HOME=str(home), PREFECT_API_URL=None))
         crawl.wait_for("crawling")
         [record] = (home / "cuishou-servers").glob("*.json")
         server = json.loads(record.read_text())["pid"]
@@ -74,13 +74,22 @@ def test_ctrl_c_at_each_stage_stops_within_seconds_and_the_same_command_resumes(
             time.sleep(0.05)
         _assert_stopped(crawl, crawl.ctrl_c())
         assert not alive(server) and not list((home / "cuishou-servers").iterdir())
-        journaled, asked_before = _journaled(out), len(site.requests)
-        assert len(journaled) >= 10 and site.requests, "the crawl did not go through HTTP_PROXY"
+        assert site.requests, "the crawl did not go through HTTP_PROXY"
 
-        # the session's Prefect API from here on; in the processing, then in the writing
+        # the session's Prefect API from here on; kill -9 in the crawl (the journal survives it too)
         env = cli_env(**proxy, PREFECT_API_URL=prefect_api_url)
-        for stage, not_reached in (("processing", "writing"), ("writing", None)):
-            run = CliRun(argv, env)
+        killed = CliRun([*argv, "--delay", "0.1"], env)
+        before = len(_journaled(out))
+        while len(_journaled(out)) < before + 10 and killed.process.poll() is None:
+            time.sleep(0.05)
+        killed.process.kill()
+        killed.finish()
+        journaled, asked_before = _journaled(out), len(site.requests)
+        assert len(journaled) >= before + 10
+
+        # in the processing (many small batches: most still queued), then in the writing
+        for stage, batch, not_reached in (("processing", "2", "writing"), ("writing", "500", None)):
+            run = CliRun([*argv, "--delay", "0", "--batch-size", batch], env)
             run.wait_for(stage)
             _assert_stopped(run, run.ctrl_c(freeze=True))
             assert not_reached is None or not any(not_reached in line for line in run.lines)
@@ -89,10 +98,10 @@ def test_ctrl_c_at_each_stage_stops_within_seconds_and_the_same_command_resumes(
             monkeypatch.setenv(name, value)
         monkeypatch.setenv("NO_PROXY", "")  # restored after the test: the CLI adds the loopback names
         monkeypatch.setenv("no_proxy", "")
-        assert main(argv) == 0
+        assert main([*argv, "--delay", "0"]) == 0
         asked_after = {f"http://{host}{path}" for host, path in site.requests[asked_before:]}
 
-    assert not journaled & asked_after, "a URL finished before Ctrl-C was fetched again"
+    assert not journaled & asked_after, "a URL finished before Ctrl-C or kill -9 was fetched again"
     columns = ("doc_id", "dup_cluster", "is_canonical", "text")
     assert _rows(out, "documents", columns) == _rows(reference, "documents", columns)
     [report] = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "runs").glob("*.json")]
