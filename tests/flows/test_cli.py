@@ -112,6 +112,19 @@ def test_dedup_command_adds_the_corpus_cluster_columns(tmp_path, capsys):
     assert str(tmp_path / "out") in summary[3] and len(summary) == 5
 
 
+def test_an_error_is_one_line_and_its_traceback_only_with_verbose(tmp_path, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"doc_id": ["a", "a"], "text": ["x", "y"]}), tmp_path / "twice.parquet")
+    argv = ["dedup", str(tmp_path / "twice.parquet"), "--out", str(tmp_path / "out")]
+    assert main(argv) == 1
+    assert capsys.readouterr().err == "error: doc_id must be unique: the input repeats some doc_ids (-v shows the traceback)\n"
+    assert main([*argv, "-v"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and err.splitlines()[-1] == "error: doc_id must be unique: the input repeats some doc_ids"
+
+
 def test_dedup_command_explains_a_missing_column(tmp_path, capsys):
     import pyarrow as pa
     import pyarrow.parquet as pq
