@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +48,27 @@ class ArchivedResponse:
     def header(self, name: str) -> str | None:
         name = name.lower()
         return next((v for k, v in self.headers if k.lower() == name), None)
+
+
+@dataclass(frozen=True)
+class WarcDamage:
+    """Where a WARC file stops being readable, and why: nothing from ``offset`` on is read."""
+
+    file: str
+    offset: int
+    url: str | None  # the target of the damaged record, if its header could be read
+    reason: str
+    record_id: str = ""  # WARC-Record-ID of the damaged record, if its header could be read
+
+
+class DamagedWarc(ValueError):
+    def __init__(self, damage: WarcDamage):
+        super().__init__(f"{damage.file}: {damage.reason}")
+        self.damage = damage
+
+
+def _raise_damage(damage: WarcDamage) -> None:
+    raise DamagedWarc(damage)
 
 
 class WarcArchive:
@@ -158,15 +179,56 @@ def _to_response(record, body: bytes, path: str, offset: int) -> ArchivedRespons
     )
 
 
-def iter_responses(paths: Iterable[str | Path]) -> Iterator[ArchivedResponse]:
-    """Every HTTP response record in the given WARC files, in file order."""
+def _cut(record, path: str, offset: int) -> WarcDamage | None:
+    """A record whose header or block ended early: the file was cut inside it."""
+    headers = record.rec_headers
+    if not record.rec_type or not (headers.get_header("Content-Length") or "").strip().isdigit():
+        return WarcDamage(path, offset, None, f"WARC cut off inside a record header at byte {offset}; "
+                                              "nothing after it is read")
+    missing = getattr(record.raw_stream, "limit", 0)  # what is left of Content-Length once read to its end
+    if not missing:
+        return None
+    return WarcDamage(path, offset, _target_uri(record) or None,
+                      f"WARC cut off inside a {record.rec_type} record at byte {offset} "
+                      f"({missing} of its {record.length} bytes missing); nothing after it is read",
+                      headers.get_header("WARC-Record-ID") or "")
+
+
+def iter_responses(
+    paths: Iterable[str | Path], on_damage: Callable[[WarcDamage], None] = _raise_damage
+) -> Iterator[ArchivedResponse]:
+    """Every whole HTTP response record in the given WARC files, in file order.
+
+    A file cut off (a partial download or copy) or corrupt is read up to its first damaged
+    record; ``on_damage`` learns where and why (by default it raises ``DamagedWarc``), and the
+    next file is read. A damaged record is never yielded: a cut body would become half a document.
+    """
     for path in paths:
         with open(path, "rb") as handle:
-            iterator = ArchiveIterator(handle)
-            for record in iterator:
-                if _is_response(record):
-                    body = record.content_stream().read()  # before the offset: asking for it consumes the record
-                    yield _to_response(record, body, str(path), iterator.get_record_offset())
+            damage = yield from _whole_responses(ArchiveIterator(handle), str(path))
+        if damage is not None:
+            on_damage(damage)
+
+
+def _whole_responses(iterator: ArchiveIterator, path: str) -> Generator[ArchivedResponse, None, WarcDamage | None]:
+    """The whole response records of one file; returns the damage that ended it early, if any."""
+    try:
+        for record in iterator:
+            body = record.content_stream().read() if _is_response(record) else b""
+            offset = iterator.get_record_offset()  # reads the record to its end
+            if damage := _cut(record, path, offset):
+                return damage
+            if _is_response(record):
+                yield _to_response(record, body, path, offset)
+        end, size = getattr(iterator, "offset", 0), os.fstat(iterator.fh.fileno()).st_size
+        if end < size:  # the parser met bytes it could not make a record of, and stopped as if at the end
+            return WarcDamage(path, end, None, f"WARC cut off or corrupt at byte {end} ({size - end} bytes "
+                                               "left that are not a whole record); nothing after it is read")
+    except Exception as exc:  # warcio fails in many ways on a cut or corrupt file; each becomes the damage
+        offset = getattr(iterator, "offset", 0)
+        return WarcDamage(path, offset, None, f"WARC unreadable after byte {offset} ({type(exc).__name__}: {exc}); "
+                                             "nothing after it is read")
+    return None
 
 
 def read_response(ref: WarcRef) -> ArchivedResponse:

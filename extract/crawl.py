@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -112,7 +113,11 @@ def read_seeds(lines: Iterable[str]) -> list[str]:
 
 
 class Crawler:
-    """One crawl run. ``run()`` returns the ledger of visits; responses go to the archive."""
+    """One crawl run. ``run()`` returns the ledger of visits; responses go to the archive.
+
+    Setting ``stop`` ends the run early: no new request starts, requests in flight are dropped
+    (they were not journaled, so a resumed run fetches them), and the ledger so far is returned.
+    """
 
     def __init__(
         self,
@@ -121,8 +126,10 @@ class Crawler:
         archive: WarcArchive,
         on_visit: Callable[[Visit], None] | None = None,
         journal: RunJournal | None = None,
+        stop: threading.Event | None = None,
     ):
         self.seeds = seeds
+        self.stop = stop or threading.Event()
         self.journal = journal
         self.config = config
         self.archive = archive
@@ -151,15 +158,23 @@ class Crawler:
                 self._enqueue(_Request(url, from_seed=True))
             workers_count = max(2, min(64, 2 * self.config.fetch.per_host_concurrency * len(self.scope) + 1))
             workers = [asyncio.create_task(self._worker()) for _ in range(workers_count)]
-            await self._queue.join()
-            for worker in workers:
-                worker.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+            waits = [asyncio.create_task(self._queue.join()), asyncio.create_task(self._stopped())]
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for task in workers + waits:
+                task.cancel()
+            await asyncio.gather(*workers, *waits, return_exceptions=True)
         finally:
-            await self._fetcher.aclose()
+            try:  # connections of cancelled requests must not hold up a stop
+                await asyncio.wait_for(self._fetcher.aclose(), 5)
+            except TimeoutError:
+                pass
             self._parser.shutdown(cancel_futures=True)
             self._writer.shutdown()  # waits for the last journal rows
         return self.visits
+
+    async def _stopped(self) -> None:
+        while not self.stop.is_set():  # a threading.Event: set from a signal handler or another thread
+            await asyncio.sleep(0.1)
 
     def _record(self, visit: Visit) -> None:
         self.visits.append(visit)
@@ -193,13 +208,15 @@ class Crawler:
             self._record(Visit(request.url, "refused", reason, referrer=request.referrer))
             return
         self.scope.add(host)
+        # before a journaled page is replayed too: robots.txt (replayed from the journal) records its
+        # visit and queues its sitemaps, which a run resumed after its crawl had finished would lose
+        robots_url, rules = await self._rules_for(request.url)
+        if request.url == robots_url:  # a link to robots.txt: _rules_for has fetched and recorded it
+            return
         if self.journal is not None and (done := self.journal.resumed(request.url)):
             earlier = self.journal.previous(request.url) if done.outcome == "unchanged" else None
             await self._discover(request, done, done.warc, earlier.outcome if earlier else None)
             self._record(done)
-            return
-        robots_url, rules = await self._rules_for(request.url)
-        if request.url == robots_url:  # a link to robots.txt: _rules_for has fetched and recorded it
             return
         if not rules.allows(request.url, self.config.fetch.user_agent):
             self._record(Visit(request.url, "robots_disallowed", rules.disallow_reason(), referrer=request.referrer))

@@ -21,18 +21,20 @@ from collections import Counter, defaultdict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.metadata import version
 
 import httpx
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
 BODY_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+USER_AGENT = f"cuishou/{version('cuishou')} (corpus research crawler; +https://github.com/cuishou/cuishou)"
 
 
 @dataclass(frozen=True)
 class FetchConfig:
     """Politeness and limits; the defaults suit a scheduled crawl of small sites."""
 
-    user_agent: str = "cuishou/0.1 (corpus research crawler; +https://github.com/cuishou/cuishou)"
+    user_agent: str = USER_AGENT
     per_host_concurrency: int = 2
     delay: float = 1.0  # seconds between request starts on one host (robots Crawl-delay may raise it)
     retries: int = 3  # extra attempts after 5xx/429/timeouts

@@ -10,8 +10,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from extract.archive import WarcRef, iter_responses
-from extract.urls import host_of, redirect_target
+from extract.archive import ArchivedResponse, WarcDamage, WarcRef, iter_responses
+from extract.links import sitemap_urls
+from extract.robots import robots_from_response
+from extract.urls import canonical_url, host_of, redirect_target
 
 # outcome -> what it means (documented in the README's pages table)
 OUTCOMES = {
@@ -33,6 +35,7 @@ OUTCOMES = {
     "fetch_error": "no usable response: timeout, connection error, too large, redirect chain too long",
     "skipped": "not requested: a crawl limit was reached, or the host was given up after repeated timeouts",
     "superseded": "an older response for the same URL in the input WARCs",
+    "archive_error": "an input WARC is cut off or corrupt here: the records after this point were not read",
 }
 
 
@@ -102,7 +105,7 @@ def visit_row(visit: Visit, crawl_date: str, run_id: str) -> dict:
         "fetched_at": visit.fetched_at,
         "doc_id": visit.doc_id,
         "warc_file": Path(visit.warc.file).name if visit.warc else None,
-        "warc_record_id": visit.warc.record_id if visit.warc else None,
+        "warc_record_id": (visit.warc.record_id or None) if visit.warc else None,
         "crawl_date": visit.fetched_at.date().isoformat() if visit.fetched_at else crawl_date,
         "run_id": run_id,
     }
@@ -111,15 +114,59 @@ def visit_row(visit: Visit, crawl_date: str, run_id: str) -> dict:
 _SUPERSEDED = "a later response for this URL is in the input"
 
 
+def damage_visit(damage: WarcDamage) -> Visit:
+    """The pages row of a damaged input WARC: the damaged record's URL, else the file's address."""
+    url = damage.url or f"{Path(damage.file).resolve().as_uri()}#byte={damage.offset}"
+    return Visit(url, "archive_error", damage.reason, warc=WarcRef(damage.file, damage.offset, damage.record_id))
+
+
+class _Sitemaps:
+    """Which archived responses the crawler fetched as sitemaps: those robots.txt announces, the
+    sitemaps a sitemap index lists, and where a redirect of either leads (as ``Crawler`` does)."""
+
+    def __init__(self):
+        self.announced: list[str] = []
+        self.listed: dict[str, list[str]] = {}  # a sitemap index -> its sitemaps
+
+    def read(self, response: ArchivedResponse, outcome: str) -> str | None:
+        """Note what a response says about sitemaps; returns a robots.txt's reason as the crawler words it."""
+        if outcome == "robots_txt":
+            rules = robots_from_response(response.status, response.body)
+            self.announced += [u for s in rules.sitemaps if (u := canonical_url(s, response.url))]
+            return f"HTTP {response.status}: {rules.status}"
+        elif outcome in ("fetched", "non_html") and response.body:
+            urls, is_index = sitemap_urls(response.body, response.url)
+            if is_index:
+                self.listed[response.url] = urls
+        return None
+
+    def mark(self, visits: list[Visit], latest: dict[str, int]) -> None:
+        queue, seen = list(self.announced), set()
+        while queue:
+            url = queue.pop()
+            if url in seen or url not in latest:
+                continue
+            seen.add(url)
+            visit = visits[latest[url]]
+            if visit.outcome == "redirect" and visit.redirect_to:
+                queue.append(visit.redirect_to)
+            elif visit.outcome in ("fetched", "non_html"):
+                visits[latest[url]] = visit.resolved("sitemap")
+                queue += self.listed.get(url, [])
+
+
 def visits_from_warcs(paths: list[str | Path]) -> list[Visit]:
-    """The ledger for archived input: one visit per response record.
+    """The ledger for archived input: one visit per response record, one per damaged file.
 
     When a URL has several responses (a re-crawl, retries kept by another crawler), the last
-    one counts and the earlier ones are recorded as superseded.
+    one counts and the earlier ones are recorded as superseded. A file cut off or corrupt adds an
+    ``archive_error`` visit saying where; its whole records before that point are used.
     """
     visits: list[Visit] = []
+    damaged: list[WarcDamage] = []
     latest: dict[str, int] = {}
-    for response in iter_responses(paths):
+    sitemaps = _Sitemaps()
+    for response in iter_responses(paths, damaged.append):
         outcome, reason = classify_response(response.url, response.status, response.header("content-type"))
         redirect_to = redirect_target(response.header("location"), response.url) if outcome == "redirect" else None
         if redirect_to:
@@ -128,8 +175,10 @@ def visits_from_warcs(paths: list[str | Path]) -> list[Visit]:
             earlier = visits[latest[response.url]]
             visits[latest[response.url]] = earlier.resolved("superseded", _SUPERSEDED)
         latest[response.url] = len(visits)
+        reason = sitemaps.read(response, outcome) or reason
         visits.append(Visit(
             response.url, outcome, reason, status=response.status, content_type=response.header("content-type"),
             fetched_at=response.fetched_at, attempts=1, redirect_to=redirect_to, warc=response.ref,
         ))
-    return visits
+    sitemaps.mark(visits, latest)
+    return visits + [damage_visit(d) for d in damaged]

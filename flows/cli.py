@@ -9,11 +9,23 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from flows import inputs
 from flows.escape import terminal
+from flows.interrupt import EXIT_INTERRUPTED, MESSAGE, stop_on_signals
 from flows.prefect_env import configure_prefect
-from flows.seeds import read_seeds_file
 
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+def _sample_dir() -> Path:
+    """The bundled sample: package data of an installed wheel, else data/sample/ of a checkout."""
+    here = Path(__file__).resolve().parent
+    packaged, checkout = here / "sample", here.parent / "data" / "sample"
+    return packaged if any(packaged.glob("*.warc.gz")) else checkout
+
+
+SAMPLE_DIR = _sample_dir()
+EXIT_ERROR = 1
+EXIT_NOT_ARTICLE = 3
+EXIT_DAMAGED_INPUT = 4
 
 DESCRIPTION = """\
 cuishou builds a clean, deduplicated, tagged Parquet corpus of Chinese debt-collection advice
@@ -32,6 +44,12 @@ output:
   DIR/pages/       Parquet: every URL the run met, with its outcome and reason
   DIR/warc/        WARC/1.1 archive of every response (crawls only)
   DIR/runs/ID.json the run report
+
+Ctrl-C stops a build within seconds; the same command again resumes it. Without PREFECT_API_URL,
+a temporary Prefect server is started for the run (10-20 s) and stopped after it.
+
+exit status: 0 built, 1 error (one line; -v shows the traceback), 4 an input WARC is cut off or
+corrupt (what was whole is in the corpus; see --allow-truncated), 130 interrupted.
 """
 
 
@@ -99,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="WARC/1.0 or 1.1 files, gzipped or not (Common Crawl, wget, cuishou)")
     build.add_argument("--out", type=Path, default=Path("corpus"), metavar="DIR",
                        help="the corpus folder (default: ./corpus); each run adds to it")
+    build.add_argument("--allow-truncated", action="store_true",
+                       help="exit 0 even if an input WARC is cut off or corrupt (its whole records are still used)")
     _add_crawl_options(build)
     _add_run_options(build)
     build.set_defaults(handler=run_build)
@@ -133,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="cluster on this Dask scheduler (band buckets are shuffled between workers)")
     dedup.add_argument("--workers", type=_positive_int, default=2, metavar="N",
                        help="local processes when not on Dask (default 2)")
+    _add_verbose(dedup, "show the traceback of an error")
     dedup.set_defaults(handler=run_dedup)
 
     extract = commands.add_parser(
@@ -149,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--url", metavar="URL", help="the page's address, for a FILE or stdin (metadata; tells forum threads apart)"
     )
     extract.add_argument("--proxy", metavar="URL", help="HTTP proxy for a URL source")
+    _add_verbose(extract, "show the traceback of an error")
     extract.set_defaults(handler=run_extract)
     return parser
 
@@ -176,7 +198,11 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dask-address", metavar="tcp://HOST:PORT",
                         help="run the processing tasks on this Dask scheduler (workers need cuishou installed, "
                              "PREFECT_API_URL set and --out on a shared path)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+    _add_verbose(parser, "show Prefect's logs, and the traceback of an error")
+
+
+def _add_verbose(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("-v", "--verbose", action="store_true", help=what)
 
 
 def _crawl_config(args: argparse.Namespace):
@@ -197,49 +223,76 @@ def _crawl_config(args: argparse.Namespace):
 
 def _sources(args: argparse.Namespace) -> tuple[list[str] | None, list[Path] | None]:
     if args.seeds:
-        return read_seeds_file(args.seeds), None
-    warcs = args.warc or sorted(SAMPLE_DIR.glob("*.warc.gz"))
-    if not warcs:
-        raise FileNotFoundError(f"no --seeds or --warc given and no bundled sample in {SAMPLE_DIR}")
-    missing = [str(p) for p in warcs if not p.is_file()]
-    if missing:
-        raise FileNotFoundError(f"WARC file not found: {', '.join(missing)}")
-    return None, warcs
+        return inputs.seeds_file(args.seeds), None
+    if args.warc:
+        return None, [inputs.warc_file(path) for path in args.warc]
+    sample = sorted(SAMPLE_DIR.glob("*.warc.gz"))
+    if not sample:
+        raise inputs.InputError("build", f"no --seeds or --warc given, and no bundled sample in {SAMPLE_DIR}",
+                                "give --seeds FILE to crawl, or --warc FILE... to read archived responses")
+    return None, sample
+
+
+def _check_run_options(args: argparse.Namespace) -> None:
+    inputs.corpus_folder(args.out)
+    inputs.proxy_url(args.proxy)
+    inputs.header_value(args.user_agent, "--user-agent")
+    inputs.dask_address(args.dask_address)
+
+
+def _say_prefect_starts() -> None:
+    Console(stderr=True, soft_wrap=True).print(
+        "starting a temporary Prefect server for this run (10-20 s; set PREFECT_API_URL to use a running one)",
+        markup=False, highlight=False)
 
 
 def run_build(args: argparse.Namespace, console: Console) -> int:
     seeds, warcs = _sources(args)
+    _check_run_options(args)
     configure_prefect(verbose=args.verbose)
-    from flows.corpus import corpus_flow
+    from flows.prefect_api import prefect_api
 
     source = f"{len(seeds)} seed URLs" if seeds else f"{len(warcs)} WARC file(s)"
-    console.print(f"building the corpus from {source} into {args.out} (Prefect starts first: ~15 s)")
-    report = corpus_flow(args.dask_address)(out=args.out, seeds=seeds, warcs=warcs,
-                                            crawl_config=_crawl_config(args), batch_size=args.batch_size)
+    console.print(f"building the corpus from {source} into {args.out}", markup=False, highlight=False)
+    with prefect_api(on_start=_say_prefect_starts):
+        from flows.corpus import corpus_flow
+
+        report = corpus_flow(args.dask_address)(out=args.out, seeds=seeds, warcs=warcs,
+                                                crawl_config=_crawl_config(args), batch_size=args.batch_size)
     report.render(console)
+    damaged = report.outcomes.get("archive_error", 0)
+    if damaged:
+        what = f"{damaged} input WARC file(s) are cut off or corrupt"
+        Console(stderr=True, soft_wrap=True).print(
+            f"[yellow]warning:[/yellow] {what}: the corpus has every whole record before the damage "
+            "(pages with outcome archive_error say where)"
+            + ("" if args.allow_truncated else "; re-fetch the file, or pass --allow-truncated to accept this")
+        )
+        return 0 if args.allow_truncated else EXIT_DAMAGED_INPUT
     return 0
 
 
 def run_serve(args: argparse.Namespace, console: Console) -> int:
-    import os
     from dataclasses import asdict
 
-    read_seeds_file(args.seeds)  # fail now, not at 3 a.m.
-    if not os.environ.get("PREFECT_API_URL"):
-        raise ValueError("cuishou serve needs a Prefect server, which runs the schedule: start one with "
-                         "'prefect server start' and export PREFECT_API_URL=http://127.0.0.1:4200/api")
+    inputs.seeds_file(args.seeds)  # fail now, not at 3 a.m.
+    _check_run_options(args)
     configure_prefect(verbose=True)
-    from prefect.client.schemas.schedules import CronSchedule
+    schedule = inputs.cron_schedule(args.cron, args.timezone)
+    from flows.prefect_api import PrefectUnavailable, check_configured_api, configured_api_url
 
+    if not (url := configured_api_url()):
+        raise PrefectUnavailable("cuishou serve needs a Prefect server, which runs the schedule: start one with "
+                                 "'prefect server start' and export PREFECT_API_URL=http://127.0.0.1:4200/api")
+    check_configured_api(url)
     from flows.corpus import corpus_flow
 
     parameters = {"out": str(args.out.resolve()), "seeds_file": str(args.seeds.resolve()),
                   "crawl_config": asdict(_crawl_config(args)), "batch_size": args.batch_size}
-    console.print(f"serving deployment build-corpus/{args.name} on {args.cron!r} ({args.timezone}); Ctrl-C stops")
-    corpus_flow(args.dask_address).serve(
-        name=args.name, schedule=CronSchedule(cron=args.cron, timezone=args.timezone), parameters=parameters,
-        pause_on_shutdown=False,
-    )
+    console.print(f"serving deployment build-corpus/{args.name} on {args.cron!r} ({args.timezone}); Ctrl-C stops",
+                  markup=False, highlight=False)
+    corpus_flow(args.dask_address).serve(name=args.name, schedule=schedule, parameters=parameters,
+                                         pause_on_shutdown=False)
     return 0
 
 
@@ -250,8 +303,9 @@ def _read_source(args: argparse.Namespace) -> tuple[bytes, str | None, str, int]
     if args.source == "-":
         return sys.stdin.buffer.read(), None, args.url or "", 200
     if url := canonical_url(args.source) if "://" in args.source else None:
-        return _fetch_one(url, args.proxy)
-    return Path(args.source).read_bytes(), None, args.url or Path(args.source).resolve().as_uri(), 200
+        return _fetch_one(url, inputs.proxy_url(args.proxy))
+    path = inputs.readable_file("extract", Path(args.source), "an HTML file (or an http(s) URL, or - for stdin)")
+    return path.read_bytes(), None, args.url or path.resolve().as_uri(), 200
 
 
 def _fetch_one(url: str, proxy: str | None) -> tuple[bytes, str | None, str, int]:
@@ -276,13 +330,21 @@ def _fetch_one(url: str, proxy: str | None) -> tuple[bytes, str | None, str, int
 
 
 def run_dedup(args: argparse.Namespace, console: Console) -> int:
+    if not args.input.exists():
+        raise inputs.InputError(f"dedup {args.input}", "no such file or folder", "give a Parquet file or folder")
+    inputs.output_folder(args.out)
+    inputs.dask_address(args.dask_address)
     from transform.dedup_table import dedup_parquet
 
-    if not args.input.exists():
-        raise FileNotFoundError(f"no such file or folder: {args.input}")
     stats = dedup_parquet(args.input, args.out, dask_address=args.dask_address, workers=args.workers)
-    for key, value in stats.items():
-        console.print(f"{key:>24}  {value}")
+    for label, value in [
+        ("documents", f"{stats['documents']:,}"),
+        ("canonical documents", f"{stats['canonical']:,}"),
+        ("duplicate clusters", f"{stats['duplicate_clusters']:,} ({stats['documents_in_clusters']:,} documents)"),
+        ("written", f"{len(stats['files'])} Parquet file(s) in {args.out}"),
+        ("took", f"{stats['seconds']:.1f} s"),
+    ]:
+        console.print(f"{label:<21}{value}", markup=False, highlight=False, soft_wrap=True)
     return 0
 
 
@@ -302,24 +364,33 @@ def run_extract(args: argparse.Namespace, console: Console) -> int:
     elif result.row:
         print(result.row["text"])
     else:
-        Console(stderr=True).print(terminal(f"{result.outcome}: {result.reason}"))
+        Console(stderr=True, soft_wrap=True).print(terminal(f"{result.outcome}: {result.reason}"))
     return 0 if result.row else 3
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; every failure is one line on stderr (with -v, the traceback too)."""
     args = build_parser().parse_args(argv)
     console = Console(stderr=False)
+    errors = Console(stderr=True, soft_wrap=True)  # one line, however narrow the terminal
     try:
+        if args.command == "build":
+            with stop_on_signals():
+                return args.handler(args, console)
         return args.handler(args, console)
-    except (FileNotFoundError, ValueError, PermissionError) as exc:
-        Console(stderr=True).print(Text("error: ", "red") + terminal(exc))
-        return 1
     except KeyboardInterrupt:
-        Console(stderr=True).print("interrupted")
-        return 130
+        errors.print(MESSAGE if args.command == "build" else "interrupted", markup=False)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `cuishou extract page.html | head`
         sys.stderr.close()
         return 0
+    except Exception as exc:
+        if args.verbose:
+            errors.print_exception()
+        hint = "" if args.verbose else " (-v shows the traceback)"
+        errors.print(Text("error: ", "red") + terminal(str(exc) or type(exc).__name__)
+                     + ("" if isinstance(exc, inputs.Refusal | OSError) else hint))
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -30,8 +30,9 @@ from extract.archive import WarcArchive, read_response
 from extract.crawl import CrawlConfig, Crawler
 from extract.state import CrawlState, RunJournal
 from extract.visits import Visit, visit_row, visits_from_warcs
-from flows import dataset_card
-from flows.progress import BatchProgress, CrawlProgress
+from flows import dataset_card, interrupt
+from flows.interrupt import check, reclaim_sigterm
+from flows.progress import BatchProgress, CrawlProgress, announce
 from flows.report import RunReport, build_report
 from flows.report_html import read_corpus, write_report_html
 from flows.seeds import read_seeds_file
@@ -52,8 +53,12 @@ class BatchResult:
 @task(name="crawl", cache_policy=NO_CACHE)
 def crawl_task(seeds: list[str], config: CrawlConfig, warc_dir: Path, journal: RunJournal) -> list[Visit]:
     """Fetch the seeds' sites into WARC files; returns the ledger of every URL met."""
+    announce(f"crawling from {len(seeds)} seed URLs")
     with WarcArchive(warc_dir, f"cuishou-{journal.run_id}") as archive, CrawlProgress() as progress:
-        return asyncio.run(Crawler(seeds, config, archive, progress.on_visit, journal).run())
+        # interrupt.STOP through its module: a served flow is pickled by value, and an Event cannot be
+        visits = asyncio.run(Crawler(seeds, config, archive, progress.on_visit, journal, interrupt.STOP).run())
+    check()  # a stopped crawl's ledger is partial: it must not be processed as the run's
+    return visits
 
 
 @task(name="read-warcs", cache_policy=NO_CACHE)
@@ -66,6 +71,7 @@ def process_visits(visits: list[Visit]) -> BatchResult:
     """Extract, clean and tag the fetched pages of a batch, recording an outcome for each."""
     resolved, rows = [], []
     for visit in visits:
+        check()
         assert visit.warc is not None and visit.fetched_at is not None
         response = read_response(visit.warc)
         page = PageInput(
@@ -145,12 +151,20 @@ class RunOutput:
 
 def write_run(out: Path, run_id: str, visits: list[Visit], rows: list[dict]) -> RunOutput:
     """Dedup the run's rows against the corpus, add its files, update earlier files' cluster
-    columns, and only then persist the dedup index."""
+    columns, and only then persist the dedup index.
+
+    A stop is honoured between steps: each step's files are whole, and the resumed run redoes
+    them all from the saved index.
+    """
+    announce(f"writing the corpus into {out}")
     documents, clusters, index = assign_clusters(rows, out, run_id)
     visits = _already_written(visits, {row["doc_id"] for row in documents})
     today = datetime.now(UTC).date().isoformat()
+    check()
     written = write_corpus(out, run_id, documents, [visit_row(v, today, run_id) for v in visits])
+    check()
     written["documents (cluster columns updated)"] = refresh_cluster_columns(out, clusters, skip_run=run_id)
+    check()
     index.save()
     return RunOutput(visits, documents, clusters, written)
 
@@ -208,6 +222,7 @@ def build_corpus(
 
     ``seeds_file`` is read when the run starts (scheduled runs pick up edits to it).
     """
+    reclaim_sigterm()
     if seeds_file is not None:
         # keep Path used in this body: a served run gets the flow pickled by value, with only the globals its
         # code uses, and the parameters' annotations (out: Path) are resolved from those
@@ -227,6 +242,7 @@ def build_corpus(
         fetched = [v for v in visits if v.outcome == "fetched"]
         settled = [v for v in visits if v.outcome != "fetched"]
         rows: list[dict] = []
+        announce(f"processing {len(fetched)} fetched pages")
         with BatchProgress(len(fetched)) as progress:
             futures = [process_batch_task.submit(batch) for batch in _batches(fetched, batch_size)]
             for future in futures:

@@ -239,10 +239,13 @@ duckdb.sql("select url, title, topics from read_parquet('documents/**/*.parquet'
 import polars as pl
 canonical = pl.scan_parquet("documents/**/*.parquet", hive_partitioning=True).filter(pl.col("is_canonical")).collect()
 
+import os
 from datasets import load_dataset
-documents = load_dataset(".", split="train")                  # this card's default config: documents/
-pages = load_dataset(".", "pages", split="train")             # the per-URL ledger
+documents = load_dataset(os.getcwd(), split="train")          # this card's default config: documents/
+pages = load_dataset(os.getcwd(), "pages", split="train")     # the per-URL ledger
 ```
+
+(`datasets` names a local dataset after its folder, so it needs the folder's path, not `"."`.)
 """
 
 
@@ -270,16 +273,45 @@ Two defects of this genre pass the usual web-text filters, so each document carr
 """
 
 
-def caveats_section() -> str:
+RESERVED_TLDS = ("test", "example", "invalid", "localhost")  # RFC 2606 / RFC 6761: never a real site
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+
+
+def is_test_host(host: str) -> bool:
+    """A host under a domain reserved for tests and documentation: its pages are made up, not published."""
+    host = host.lower().rstrip(".")
+    return host.rsplit(".", 1)[-1] in RESERVED_TLDS or any(
+        host == domain or host.endswith(f".{domain}") for domain in RESERVED_DOMAINS)
+
+
+_PUBLISHED = ("The texts are third-party web pages; their copyright belongs to the pages' publishers (the hosts "
+              "listed above). This folder is a research corpus; check the publishers' terms before redistributing "
+              "text, and remove pages on a publisher's request.")
+_MADE_UP = ("come from test sites (hosts under domains reserved for testing, such as `.test`; the sample bundled "
+            "with cuishou is one): they are synthetic pages written in the style of the genre, not real "
+            "publishers' pages")
+
+
+def licence_caveat(documents: pa.Table) -> str:
+    """Where the texts come from: publishers' pages, or test sites (the bundled sample is one)."""
+    hosts = documents.column("host").to_pylist()
+    test = sum(is_test_host(host) for host in hosts)
+    if not test:
+        origin = _PUBLISHED
+    elif test == len(hosts):
+        origin = f"All {test:,} documents {_MADE_UP}."
+    else:
+        origin = f"{test:,} of {len(hosts):,} documents {_MADE_UP}. Of the others: {_PUBLISHED}"
+    return f"- **Licence: other.** {origin}\n  The metadata (tags, signals, clusters) is the pipeline's output."
+
+
+def caveats_section(documents: pa.Table) -> str:
     tag_accuracy = "; ".join(
         f"{facet} P {p:.3f} / R {r:.3f} / F1 {f1:.3f}" for facet, (p, r, f1) in TAG_ACCURACY.items()
     )
     return f"""## Licence and caveats
 
-- **Licence: other.** The texts are real third-party web pages, not synthetic; their copyright
-  belongs to the pages' publishers (the hosts listed above). This folder is a research corpus;
-  check the publishers' terms before redistributing text, and remove pages on a publisher's request.
-  The metadata (tags, signals, clusters) is the pipeline's output.
+{licence_caveat(documents)}
 - **Personal information may appear**: names, phone numbers or case details in articles and
   especially in `comments` (user-generated). Filter or mask before publishing derived data.
 - **Not legal advice, and not always correct.** Pages come from content farms of this genre,
@@ -315,7 +347,7 @@ def _render_dataset_card(out: Path, report: dict, documents: pa.Table, pages: pa
     sections = [
         f"---\n{header}---\n\n# {PRETTY_NAME}\n\n{summary}\n",
         build_section(documents, pages, report), counts_section(documents, pages, tags), fields_section(), LOADING,
-        quality_section(documents), caveats_section(),
+        quality_section(documents), caveats_section(documents),
     ]
     return "\n".join(sections)
 

@@ -1,7 +1,8 @@
-"""Progress bars for long work: the crawl (per-host counts, rate, errors) and page processing.
+"""Progress for long work: a line as each stage starts, and bars for the crawl (per-host counts,
+rate, errors) and page processing.
 
-Bars render only on a terminal; under CI or a scheduler they stay silent and the run report
-tells the story.
+Bars render only on a terminal; under CI or a scheduler the stage lines and the run report tell
+the story.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ from extract.visits import Visit
 from flows.escape import visible
 
 _ERRORS = {"fetch_error", "http_error"}
+
+
+def announce(message: str) -> None:
+    """One line on stderr as a stage starts (plain text: paths and URLs are not markup)."""
+    Console(file=sys.stderr, soft_wrap=True).print(message, markup=False, highlight=False)
 
 
 def _progress(console: Console) -> Progress:

@@ -619,10 +619,13 @@ footer {{ margin: 20px 0 0; color: #7b8794; font-size: 12px; }}
 
 
 def run_time(run_id: str) -> str:
-    try:
-        return datetime.strptime(run_id, "%Y%m%dT%H%M%SZ").strftime("%Y-%m-%d %H:%M:%S UTC")
-    except ValueError:
-        return run_id
+    """When a run started, from its id (``CrawlState.start_run``: microseconds; ids without them read too)."""
+    for layout in ("%Y%m%dT%H%M%S%fZ", "%Y%m%dT%H%M%SZ"):
+        try:
+            return datetime.strptime(run_id, layout).strftime("%Y-%m-%d %H:%M:%S UTC")
+        except ValueError:
+            continue
+    return ""
 
 
 def render_report_html(out: Path, report: dict) -> str:
@@ -632,9 +635,10 @@ def render_report_html(out: Path, report: dict) -> str:
 
 def _render_report_html(out: Path, report: dict, corpus: CorpusRead) -> str:
     run_id = str(report["run_id"])
+    started = run_time(run_id)
     documents, pages, tables = corpus.documents, corpus.run_pages, corpus.tables
     body = "".join([
-        f"<header><h1>cuishou corpus report</h1><p>run {escape(run_id)} · {escape(run_time(run_id))} · "
+        f"<header><h1>cuishou corpus report</h1><p>run {escape(run_id)}{' · ' + escape(started) if started else ''} · "
         f"{report.get('seconds', 0):.1f} s · <code>{escape(str(out))}</code></p></header>",
         headline(report, tables, documents),
         '<div class="cards">',

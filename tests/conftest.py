@@ -14,6 +14,8 @@ from http.server import ThreadingHTTPServer
 import pytest
 from dev_site import DEV_SITE, GOLD, SITE
 
+DEV_SEEDS = DEV_SITE / "seeds.txt"
+
 # Prefect reads these at import time: keep its state out of ~/.prefect and its telemetry off.
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="cuishou-prefect-home-"))
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
@@ -86,3 +88,38 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(prefect_server) -> str:
+    """The session's Prefect API, for CLI subprocesses (as PREFECT_API_URL): none of them starts a server."""
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value()
+
+
+@pytest.fixture(scope="session")
+def migrated_prefect_database(prefect_server, tmp_path_factory):
+    """A copy of the session server's database: a PREFECT_HOME with it starts a temporary server
+    without the first run's migrations (seconds instead of tens of seconds)."""
+    import sqlite3
+
+    from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL
+
+    source = PREFECT_SERVER_DATABASE_CONNECTION_URL.value().split(":///", 1)[1]
+    copy = tmp_path_factory.mktemp("prefect-db") / "prefect.db"
+    with sqlite3.connect(source) as live, sqlite3.connect(copy) as target:
+        live.backup(target)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def crawled_corpus(prefect_server, tmp_path_factory):
+    """``cuishou build --seeds`` over the dev site, through its proxy: (out dir, server log)."""
+    from flows.cli import main
+
+    out = tmp_path_factory.mktemp("corpus")
+    with serve_dev_site() as site:
+        code = main(["build", "--seeds", str(DEV_SEEDS), "--proxy", site.proxy, "--delay", "0", "--out", str(out)])
+        assert code == 0
+        yield out, site.requests

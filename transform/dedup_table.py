@@ -77,6 +77,18 @@ def parquet_files(source: Path) -> list[Path]:
     return files
 
 
+def hive_partitions(files: Sequence[Path], source: Path) -> dict[str, dict[str, str]]:
+    """Per file, the ``key=value`` folders between ``source`` and it (e.g. crawl_date of corpus/documents).
+
+    Hive-aware readers turn them into columns; the output is flat, so they become real columns there.
+    """
+    values = {}
+    for file in files:
+        folders = file.relative_to(source).parts[:-1] if source.is_dir() else ()
+        values[str(file)] = dict(part.split("=", 1) for part in folders if "=" in part)
+    return values
+
+
 def row_groups(files: Sequence[Path]) -> list[RowGroup]:
     """Every row group of the input, numbered in file order; checks the required columns."""
     groups, first = [], 0
@@ -257,10 +269,14 @@ def _parts(groups: list[RowGroup]) -> list[list[RowGroup]]:
     return parts
 
 
-def _write_part(part: list[RowGroup], columns: ClusterColumns, path: Path) -> Path:
-    """Input rows of `part` with the dedup columns (`columns` holds exactly those rows) added."""
+def _write_part(part: list[RowGroup], columns: ClusterColumns, path: Path, partitions: dict[str, str]) -> Path:
+    """Input rows of `part` with its Hive partition values and the dedup columns (`columns` holds
+    exactly those rows) added."""
     source = pq.ParquetFile(part[0].file)
     table = _with_optional_columns(source.read_row_groups([g.index for g in part]))
+    for name, value in partitions.items():
+        if name not in table.column_names:
+            table = table.append_column(name, pa.array([value] * table.num_rows, pa.string()))
     return write_parquet_atomic(_add_dedup_columns(table, columns, slice(0, table.num_rows)), path)
 
 
@@ -283,8 +299,13 @@ def _rows_of(columns: ClusterColumns, rows: slice) -> ClusterColumns:
     return ClusterColumns(*(getattr(columns, f)[rows] for f in ClusterColumns.__dataclass_fields__))
 
 
-def write_output(pool: ProcessPoolExecutor, groups: list[RowGroup], columns: ClusterColumns, out: Path) -> list[Path]:
+def write_output(
+    pool: ProcessPoolExecutor, groups: list[RowGroup], columns: ClusterColumns, out: Path,
+    partitions: dict[str, dict[str, str]] | None = None,
+) -> list[Path]:
     """out/part-NNNNN.parquet, written by the pool beside `out` and swapped in whole.
+
+    ``partitions``: per input file, the Hive partition values to keep as columns.
 
     Readers see the previous output or the new one, never a mix of parts from both runs.
     """
@@ -294,7 +315,8 @@ def write_output(pool: ProcessPoolExecutor, groups: list[RowGroup], columns: Clu
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     paths = [staging / f"part-{number:05d}.parquet" for number in range(len(parts))]
-    list(pool.map(_write_part, parts, [_rows_of(columns, s) for s in slices], paths))
+    values = [(partitions or {}).get(part[0].file, {}) for part in parts]
+    list(pool.map(_write_part, parts, [_rows_of(columns, s) for s in slices], paths, values))
     if out.exists():
         os.replace(out, previous)
     os.replace(staging, out)
@@ -314,7 +336,7 @@ def dedup_parquet(input: Path, out: Path, dask_address: str | None = None, worke
         else:
             columns, timings = cluster_parquet(groups, meta, pool, workers)
         started_writing = time.monotonic()
-        written = write_output(pool, groups, columns, Path(out))
+        written = write_output(pool, groups, columns, Path(out), hive_partitions(files, Path(input)))
         timings["write_s"] = time.monotonic() - started_writing
     sizes = columns.cluster_size
     return {

@@ -19,6 +19,7 @@ from importlib.metadata import version
 from extract.budget import DEFAULT_BUDGET, PageBudget, TooComplex, budgeted_html, within_cpu_limit
 from extract.decode import Decoded, decode_html
 from extract.html import ExtractedPage, extract_page
+from extract.sniff import binary_kind
 from extract.urls import host_of
 from transform.clean import CleanText, clean_page
 from transform.quality import quality_signals
@@ -47,7 +48,7 @@ class PageInput:
 class PageResult:
     """A document row, or the outcome and reason why the page is not one."""
 
-    outcome: str  # document | not_article | decode_error | too_complex | extract_error
+    outcome: str  # document | not_article | decode_error | too_complex | extract_error | non_html
     reason: str | None = None
     row: dict | None = None
 
@@ -78,6 +79,8 @@ def extract_and_clean(page: PageInput, budget: PageBudget = DEFAULT_BUDGET) -> C
 
 
 def _extract_and_clean(page: PageInput, budget: PageBudget) -> CleanedPage | PageResult:
+    if kind := binary_kind(page.body):
+        return PageResult("non_html", f"the body is {kind}, not HTML")
     decoded = decode_html(page.body, page.content_type)
     if decoded.problem:
         return PageResult("decode_error", decoded.problem)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from extract.visits import OUTCOMES
+
 SCHEMA_VERSION = "2"
 
 _STRINGS = pa.list_(pa.string())
@@ -56,7 +58,7 @@ DOCUMENT_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
 PAGE_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("url", pa.string(), False, "A URL the run met (seed, link, sitemap entry, redirect target, robots.txt)."),
     ("host", pa.string(), False, "Host name of url ('' when url has no valid host: such a URL is refused)."),
-    ("outcome", pa.string(), False, "How the URL ended: document, not_article, decode_error, too_complex, extract_error, unchanged, redirect, http_error, non_html, robots_txt, sitemap, robots_disallowed, off_site, refused, fetch_error, skipped, superseded."),
+    ("outcome", pa.string(), False, f"How the URL ended: {', '.join(OUTCOMES)}."),
     ("reason", pa.string(), True, "Why, in words (e.g. 'HTTP 404', 'disallowed by robots.txt', 'listing page: 90% link text')."),
     ("status", pa.int16(), True, "HTTP status of the response; null if no request was made or none came back."),
     ("content_type", pa.string(), True, "Content-Type header of the response."),

@@ -60,6 +60,16 @@ def test_every_response_is_archived_once(crawled):
     assert set(archived) == fetched
 
 
+def test_the_archive_reads_back_as_the_crawl_ended(crawled):
+    """``build --warc`` of a crawl's own WARCs records each URL as the crawl did (sitemaps included)."""
+    from extract.visits import visits_from_warcs
+
+    _, visits, files = crawled
+    crawl = {v.url: (v.outcome, v.reason) for v in visits if v.warc is not None}
+    assert {v.url: (v.outcome, v.reason) for v in visits_from_warcs(files)} == crawl
+    assert Counter(outcome for outcome, _ in crawl.values())["sitemap"] == 2
+
+
 def test_off_site_links_are_recorded_not_requested(crawled):
     dev_site, visits, _ = crawled
     off_site = {v.url for v in visits if v.outcome == "off_site"}
@@ -73,6 +83,25 @@ def test_max_pages_stops_requests_and_records_the_rest(dev_site, tmp_path):
         visits = asyncio.run(Crawler(dev_site.seeds, config, archive).run())
     assert len(dev_site.requests) == 5
     assert any(v.outcome == "skipped" for v in visits)
+
+
+def test_stop_ends_the_crawl_at_once_and_keeps_the_ledger_so_far(dev_site, tmp_path):
+    """A stop (Ctrl-C) starts no new request; requests waiting for their politeness slot are dropped."""
+    import threading
+    import time
+
+    stop, stopped_at = threading.Event(), []
+    config = CrawlConfig(FetchConfig(proxy=dev_site.proxy, delay=2.0))
+
+    def on_visit(visit):
+        if visit.outcome == "fetched" and not stop.is_set():
+            stop.set()
+            stopped_at.append(time.monotonic())
+
+    with WarcArchive(tmp_path, "t") as archive:
+        visits = asyncio.run(asyncio.wait_for(Crawler(dev_site.seeds, config, archive, on_visit, stop=stop).run(), 30))
+    assert time.monotonic() - stopped_at[0] < 1.0  # the next request to any host would wait 2 s
+    assert any(v.outcome == "fetched" for v in visits) and len(dev_site.requests) < 15
 
 
 def test_read_seeds_skips_comments_and_rejects_garbage():

@@ -426,6 +426,18 @@ def test_a_resumed_run_follows_a_redirected_robots_txt_as_the_first_did(tmp_path
     assert ledger(resumed)["/secret"] == ("robots_disallowed", "disallowed by robots.txt")
 
 
+def test_a_run_resumed_after_its_crawl_had_finished_replays_robots_txt_and_its_sitemaps(tmp_path):
+    """Interrupted in the processing, every URL is journaled: the resumed ledger is still the whole one."""
+    routes = {"/robots.txt": [Reply(200, b"User-agent: *\nSitemap: /sitemap.xml\n", {"Content-Type": "text/plain"})],
+              "/sitemap.xml": [Reply(200, b"<urlset><url><loc>/only-here</loc></url></urlset>",
+                                     {"Content-Type": "application/xml"})],
+              "/only-here": [Reply(200, b"<p>found through the sitemap</p>", {"Content-Type": HTML})]}
+    first, resumed, requested = crawl_killed_and_resumed(routes, ["/"], "(nothing)", tmp_path)
+    assert requested == []
+    assert ledger(resumed) == ledger(first)
+    assert {"/robots.txt", "/sitemap.xml", "/only-here"} <= set(ledger(resumed))
+
+
 def test_a_robots_txt_hop_skipped_at_max_pages_is_recorded_and_read_on_resume(tmp_path):
     """A skipped robots.txt has no rules to replay: the resumed run, with a new budget, must read it."""
     first, resumed, requested = crawl_killed_and_resumed(REDIRECTED_ROBOTS, ["/secret"], "/secret", tmp_path,

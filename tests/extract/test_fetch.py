@@ -20,6 +20,14 @@ def fetch(server: ScriptedServer, path: str, **config) -> object:
     return asyncio.run(go())
 
 
+def test_the_user_agent_names_the_installed_version():
+    from importlib.metadata import version
+
+    with ScriptedServer({"/": [Reply(200, b"<p>x</p>", HTML)]}) as server:
+        fetch(server, "/")
+    assert server.requests[0][1]["User-Agent"].startswith(f"cuishou/{version('cuishou')} (")
+
+
 def test_server_errors_are_retried_until_success():
     routes = {"/p": [Reply(500), Reply(502), Reply(200, "<p>好</p>".encode(), HTML)]}
     with ScriptedServer(routes) as server:

@@ -40,3 +40,19 @@ def test_warc_ledger_keeps_the_last_response_per_url(tmp_path):
     assert visits[2].redirect_to == "http://a.test/new"
     row = visit_row(visits[1], "2026-01-01", "r1")
     assert row["crawl_date"] == "2026-11-23" and row["warc_file"].endswith(".warc.gz")
+
+
+def test_a_cut_warc_adds_an_archive_error_visit_saying_where(tmp_path):
+    from flows.cli import SAMPLE_DIR
+
+    sample = SAMPLE_DIR / "dev-site-sample.warc.gz"
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(sample.read_bytes()[:60_000])
+    whole = [v.url for v in visits_from_warcs([sample])]
+    visits = visits_from_warcs([cut])
+    [damage] = [v for v in visits if v.outcome == "archive_error"]
+    read = [v.url for v in visits if v.outcome != "archive_error"]
+    assert read == whole[: len(read)] and damage.url == whole[len(read)]  # the URL whose record was cut
+    assert "WARC cut off inside a response record" in damage.reason
+    row = visit_row(damage, "2026-01-01", "r1")
+    assert row["warc_file"] == "cut.warc.gz" and row["warc_record_id"].startswith("<urn:uuid:")

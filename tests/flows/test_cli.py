@@ -62,6 +62,15 @@ def test_extract_reads_stdin_and_says_why_a_page_is_not_an_article(monkeypatch, 
     assert "listing page" in capsys.readouterr().err
 
 
+def test_extract_says_a_folder_or_binary_bytes_are_not_an_html_page(tmp_path, capsys):
+    assert main(["extract", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith(f"error: extract {tmp_path}: is a folder, not a file;")
+    image = tmp_path / "page.html"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    assert main(["extract", str(image)]) == 3
+    assert capsys.readouterr().err == "non_html: the body is a PNG image, not HTML\n"
+
+
 def test_extract_fetches_a_url(capsys):
     from http_server import Reply, ScriptedServer
 
@@ -94,7 +103,26 @@ def test_dedup_command_adds_the_corpus_cluster_columns(tmp_path, capsys):
     same_label = {(a["doc_id"], b["doc_id"]) for a in rows for b in rows if a["label"] == b["label"]}
     same_cluster = {(a["doc_id"], b["doc_id"]) for a in rows for b in rows if a["dup_cluster"] == b["dup_cluster"]}
     assert same_cluster == same_label
-    assert "duplicate_clusters" in capsys.readouterr().out
+    from collections import Counter
+
+    sizes = [n for n in Counter(r["dup_cluster"] for r in rows).values() if n > 1]
+    summary = capsys.readouterr().out.splitlines()
+    assert summary[0].split() == ["documents", str(len(ARTICLES))]
+    assert summary[2].split() == ["duplicate", "clusters", str(len(sizes)), f"({sum(sizes)}", "documents)"]
+    assert str(tmp_path / "out") in summary[3] and len(summary) == 5
+
+
+def test_an_error_is_one_line_and_its_traceback_only_with_verbose(tmp_path, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"doc_id": ["a", "a"], "text": ["x", "y"]}), tmp_path / "twice.parquet")
+    argv = ["dedup", str(tmp_path / "twice.parquet"), "--out", str(tmp_path / "out")]
+    assert main(argv) == 1
+    assert capsys.readouterr().err == "error: doc_id must be unique: the input repeats some doc_ids (-v shows the traceback)\n"
+    assert main([*argv, "-v"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and err.splitlines()[-1] == "error: doc_id must be unique: the input repeats some doc_ids"
 
 
 def test_dedup_command_explains_a_missing_column(tmp_path, capsys):

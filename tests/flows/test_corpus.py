@@ -20,18 +20,6 @@ LABELS = {
 }
 
 
-@pytest.fixture(scope="module")
-def crawled_corpus(prefect_server, tmp_path_factory):
-    """``cuishou build --seeds`` over the dev site, through its proxy: (out dir, server log)."""
-    out = tmp_path_factory.mktemp("corpus")
-    seeds = out / "seeds.txt"
-    seeds.write_text((DEV_SITE / "seeds.txt").read_text())
-    with serve_dev_site() as site:
-        code = main(["build", "--seeds", str(seeds), "--proxy", site.proxy, "--delay", "0", "--out", str(out)])
-        assert code == 0
-        yield out, site.requests
-
-
 def documents(out):
     return ds.dataset(out / "documents", partitioning="hive").to_table()
 
@@ -119,9 +107,19 @@ def test_bundled_sample_builds_the_same_documents(crawled_corpus, tmp_path):
     assert sample.column("dup_cluster").to_pylist() == crawled.column("dup_cluster").to_pylist()
 
 
-def test_missing_warc_is_a_clear_error(tmp_path, capsys):
-    assert main(["build", "--warc", str(tmp_path / "nope.warc.gz"), "--out", str(tmp_path)]) == 1
-    assert "WARC file not found" in capsys.readouterr().err
+def test_a_cut_warc_is_reported_and_fails_the_build_unless_allowed(prefect_server, tmp_path, capsys):
+    """What is whole is built; the cut is a pages row and a warning; exit 4 unless --allow-truncated."""
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes((SAMPLE_DIR / "dev-site-sample.warc.gz").read_bytes()[:60_000])
+    out = tmp_path / "corpus"
+    assert main(["build", "--warc", str(cut), "--out", str(out)]) == 4
+    warning = capsys.readouterr().err.strip().splitlines()[-1]
+    assert warning.startswith("warning: 1 input WARC file(s) are cut off or corrupt") and "--allow-truncated" in warning
+    [row] = pages(out).filter(ds.field("outcome") == "archive_error").to_pylist()
+    assert row["warc_file"] == "cut.warc.gz" and "WARC cut off" in row["reason"]
+    assert 0 < documents(out).num_rows < 34
+    assert main(["build", "--warc", str(cut), "--out", str(out), "--allow-truncated"]) == 0
+    assert "--allow-truncated" not in capsys.readouterr().err
 
 
 def _rows(out, table, columns):
@@ -133,7 +131,7 @@ def test_a_second_crawl_writes_nothing_twice(crawled_corpus, tmp_path):
     """A scheduled re-run: unchanged pages are recognised, no document row is written again."""
     out, _ = crawled_corpus
     before = _rows(out, "documents", ("doc_id", "dup_cluster", "is_canonical"))
-    seeds = out / "seeds.txt"
+    seeds = DEV_SITE / "seeds.txt"
     with serve_dev_site() as site:
         assert main(["build", "--seeds", str(seeds), "--proxy", site.proxy, "--delay", "0", "--out", str(out)]) == 0
     assert _rows(out, "documents", ("doc_id", "dup_cluster", "is_canonical")) == before
@@ -143,52 +141,6 @@ def test_a_second_crawl_writes_nothing_twice(crawled_corpus, tmp_path):
     assert latest["documents"] == 0 and "document" not in latest["outcomes"]
     assert latest["outcomes"]["unchanged"] == 34 + 11 + 2  # articles, index pages, sitemaps
     assert latest["corpus_documents"] == 34
-
-
-def test_killed_crawl_resumes_to_the_same_corpus(crawled_corpus, tmp_path):
-    """kill -9 in the middle of a crawl, run the same command again: same corpus, no refetching."""
-    import os
-    import signal
-    import sqlite3
-    import subprocess
-    import sys
-    import time
-
-    from prefect.settings import PREFECT_API_URL
-
-    reference, _ = crawled_corpus
-    out, seeds = tmp_path / "corpus", reference / "seeds.txt"
-    env = os.environ | {"PREFECT_API_URL": PREFECT_API_URL.value()}
-    with serve_dev_site() as site:
-        argv = ["build", "--seeds", str(seeds), "--proxy", site.proxy, "--delay", "0.05", "--out", str(out)]
-        process = subprocess.Popen([sys.executable, "-m", "flows.cli", *argv], env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        journaled: set[str] = set()
-        deadline = time.monotonic() + 120
-        while len(journaled) < 20 and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.05)
-            try:
-                with sqlite3.connect(out / "state" / "crawl.sqlite") as db:
-                    journaled = {row[0] for row in db.execute("select url from journal")}
-            except sqlite3.OperationalError:
-                pass  # not created yet
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        assert len(journaled) >= 20, "the crawl never got going"
-        asked_before_kill = len(site.requests)
-        assert main(argv) == 0
-        asked_after = {f"http://{host}{path}" for host, path in site.requests[asked_before_kill:]}
-    assert not journaled & asked_after, "a URL finished before the kill was fetched again"
-    columns = ("doc_id", "dup_cluster", "is_canonical", "text")
-    assert _rows(out, "documents", columns) == _rows(reference, "documents", columns)
-    [resumed_run] = [p.stem for p in (out / "runs").glob("*.json")]
-    first_run = min(p.stem for p in (reference / "runs").glob("*.json"))
-    assert _pages_of_run(out, resumed_run) == _pages_of_run(reference, first_run)
-
-
-def _pages_of_run(out, run_id):
-    table = ds.dataset(out / "pages", partitioning="hive").to_table(filter=ds.field("run_id") == run_id)
-    return sorted(zip(table.column("url").to_pylist(), table.column("outcome").to_pylist()))
 
 
 def test_serve_registers_the_schedule_and_runs_the_deployment(prefect_server, tmp_path):

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from sample_corpus import RUN_ID, build_sample_corpus, corpus, offline_datasets  # noqa: F401 (corpus is a shared fixture)
 
-from flows.dataset_card import hf_feature, render_dataset_card, size_category, write_dataset_card
+from flows.dataset_card import hf_feature, licence_caveat, render_dataset_card, size_category, write_dataset_card
 from transform.dedup import JACCARD_THRESHOLD
 from transform.schema import DOCUMENT_FIELDS, DOCUMENT_SCHEMA, PAGE_FIELDS, PAGE_SCHEMA, field_table
 
@@ -137,6 +137,27 @@ def test_datasets_reads_the_declared_features_and_the_folder(corpus, tmp_path):
         pages = datasets.load_dataset(str(out), "pages", split="train", cache_dir=cache)
     assert len(loaded) == 34 and len(pages) == 62
     assert loaded.features == datasets.Features.from_arrow_schema(DOCUMENT_SCHEMA)
+
+
+def test_the_cards_datasets_snippet_runs_as_written_from_the_folder(corpus, tmp_path, monkeypatch):
+    out, report = corpus
+    write_dataset_card(out, report)
+    code = (out / "README.md").read_text(encoding="utf-8").split("```python\n")[1].split("```")[0]
+    snippet = "\n".join(line for line in code.splitlines() if "datasets" in line or "load_dataset" in line
+                        or line.startswith("import os"))
+    monkeypatch.chdir(out)
+    with offline_datasets(tmp_path / "hf"):
+        scope: dict = {}
+        exec(snippet, scope)
+    assert (len(scope["documents"]), len(scope["pages"])) == (34, 62)
+
+
+def test_the_licence_says_whether_the_texts_are_published_pages_or_test_pages(card):
+    """The bundled sample's hosts are under .test: its pages are made up, and the card must not call them real."""
+    assert "All 34 documents come from test sites" in card and "third-party web pages" not in card
+    assert "copyright belongs to the pages' publishers" in licence_caveat(pa.table({"host": ["www.sohu.com"]}))
+    mixed = licence_caveat(pa.table({"host": ["site-a.test", "www.sohu.com", "a.example.com"]}))
+    assert mixed.startswith("- **Licence: other.** 2 of 3 documents come from test sites")
 
 
 def test_write_dataset_card_replaces_the_readme_whole(corpus):

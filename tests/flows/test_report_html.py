@@ -26,6 +26,7 @@ from flows.report_html import (
     OUTCOME_COLOURS,
     render_report_html,
     report_tables,
+    run_time,
     write_report_html,
 )
 
@@ -119,6 +120,15 @@ class _Resources(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.tags[tag] += 1
         self.links += [value or "" for name, value in attrs if name in ("src", "href", "xlink:href", "action", "srcset")]
+
+
+def test_the_header_shows_the_run_id_once_and_when_it_started(corpus):
+    """Run ids carry microseconds (``CrawlState.start_run``); older ones do not."""
+    out, report = corpus
+    run_id = "20261123T040140602701Z"
+    header = render_report_html(out, report | {"run_id": run_id}).split("<header>")[1].split("</header>")[0]
+    assert header.count(run_id) == 1 and "2026-11-23 04:01:40 UTC" in header
+    assert run_time(RUN_ID) == "2026-01-01 00:00:00 UTC" and run_time("not-a-run") == ""
 
 
 def test_report_is_self_contained(html):

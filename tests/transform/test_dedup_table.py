@@ -66,6 +66,14 @@ def test_output_clusters_equal_cluster_documents(deduped):
     }
 
 
+def test_hive_partition_values_of_the_input_are_kept_as_columns(deduped):
+    out, _ = deduped
+    rows = pq.read_table(out).select(["doc_id", "crawl_date"]).to_pylist()
+    half = len(ARTICLES) // 2
+    expected = {d: "2025-01-01" if i < half else "2025-01-02" for i, d in enumerate(DOC_IDS)}
+    assert {r["doc_id"]: r["crawl_date"] for r in rows} == expected
+
+
 def test_duckdb_reads_the_output(deduped):
     out, stats = deduped
     clusters, canonical = duckdb.sql(

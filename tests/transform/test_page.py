@@ -42,7 +42,7 @@ def test_index_page_is_not_a_document(gold):
 def test_garbage_bytes_are_a_recorded_outcome_not_a_crash():
     for body in (b"", b"\x00\xff" * 500, b"<html><body><div><p>unclosed" * 200):
         result = process_page(PageInput("http://x.test/", 200, "text/html", body, WHEN))
-        assert result.outcome in ("not_article", "extract_error") and result.reason
+        assert result.outcome in ("not_article", "extract_error", "non_html") and result.reason
 
 
 # --- the page budget and the decoding verdict, through the corpus path --------------------------
@@ -88,3 +88,10 @@ def test_control_characters_never_reach_a_row():
     row = process_page(_html_page(html)).row
     assert not any(char in row[field] for field in ("title", "text") for char in "\x1b\x07")
     assert row["title"].startswith("上门催收")
+
+
+def test_binary_bodies_are_not_html_whatever_the_header_says(gold):
+    pdf = process_page(PageInput("http://x.test/a.html", 200, "text/html", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj", WHEN))
+    assert (pdf.outcome, pdf.reason) == ("non_html", "the body is a PDF document, not HTML")
+    noise = process_page(PageInput("http://x.test/b.html", 200, "text/html", bytes(range(256)) * 8, WHEN))
+    assert (noise.outcome, noise.reason) == ("non_html", "the body is binary data, not HTML")

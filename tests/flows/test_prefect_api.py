@@ -1,0 +1,113 @@
+"""The Prefect API a run uses: proxies bypassed for it, state per Prefect version, no server left behind."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+from cli_process import alive
+
+from flows.prefect_api import (
+    APP,
+    RECORDS,
+    PrefectUnavailable,
+    check_configured_api,
+    start_failure,
+    stop_stale_servers,
+)
+from flows.prefect_env import bypass_proxy_for_loopback, default_prefect_home
+
+
+def test_loopback_joins_no_proxy_when_a_proxy_is_set(monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.corp:3128")
+    monkeypatch.setenv("NO_PROXY", "intranet.corp")
+    monkeypatch.delenv("no_proxy", raising=False)
+    bypass_proxy_for_loopback()
+    import os
+
+    assert os.environ["NO_PROXY"] == os.environ["no_proxy"] == "intranet.corp,127.0.0.1,localhost,::1"
+    bypass_proxy_for_loopback()  # idempotent
+    assert os.environ["NO_PROXY"] == "intranet.corp,127.0.0.1,localhost,::1"
+
+
+def test_without_a_proxy_no_proxy_is_left_alone(monkeypatch):
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY",
+                 "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    bypass_proxy_for_loopback()
+    import os
+
+    assert "NO_PROXY" not in os.environ and "no_proxy" not in os.environ
+
+
+def test_each_prefect_version_has_its_own_state_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_prefect_home() == tmp_path / "cuishou" / "prefect" / version("prefect")
+
+
+def test_an_unreachable_prefect_api_url_is_one_line_naming_it():
+    with pytest.raises(PrefectUnavailable, match=r"^PREFECT_API_URL=http://127.0.0.1:9/api: no Prefect API"):
+        check_configured_api("http://127.0.0.1:9/api")
+
+
+def test_a_database_from_another_prefect_names_prefect_home(tmp_path):
+    log = "alembic.util.exc.CommandError: Can't locate revision identified by 'ffffffffffff'\n"
+    message = start_failure("exited with status 3", log, tmp_path, tmp_path / "x.log")
+    assert message.startswith(f"the Prefect database in PREFECT_HOME={tmp_path} was migrated by another")
+    other = start_failure("did not answer within 120 s", "Address already in use", tmp_path, tmp_path / "x.log")
+    assert "did not answer within 120 s" in other and str(tmp_path / "x.log") in other
+
+
+def _fake_server(port: int) -> subprocess.Popen:
+    """A process whose command line is a temporary server's (it only sleeps)."""
+    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", APP, "--port", str(port)])
+
+
+def _record(home: Path, pid: int, owner: int, port: int) -> Path:
+    (home / RECORDS).mkdir(parents=True, exist_ok=True)
+    path = home / RECORDS / f"{owner}-{port}.json"
+    path.write_text(json.dumps({"pid": pid, "owner": owner, "port": port}))
+    return path
+
+
+def test_the_next_run_stops_a_server_whose_owner_is_gone(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan, in_use, unrelated = _fake_server(8101), _fake_server(8102), _fake_server(8103)
+    try:
+        orphan_record = _record(tmp_path, orphan.pid, dead.pid, 8101)
+        in_use_record = _record(tmp_path, in_use.pid, orphan.pid, 8102)  # its owner still runs
+        reused_record = _record(tmp_path, unrelated.pid, dead.pid, 9999)  # the PID now runs something else
+        assert stop_stale_servers(tmp_path) == [orphan.pid]
+        assert orphan.wait(timeout=5) is not None and in_use.poll() is None and unrelated.poll() is None
+        assert not orphan_record.exists() and in_use_record.exists() and not reused_record.exists()
+    finally:
+        for process in (orphan, in_use, unrelated):
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux only")
+def test_a_server_dies_with_its_parent_even_after_kill_9():
+    parent = subprocess.Popen(
+        [sys.executable, "-c",
+         "import os, subprocess, sys, time\n"
+         "from flows.prefect_api import _die_with_parent\n"
+         "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], "
+         "start_new_session=True, preexec_fn=_die_with_parent(os.getpid()))\n"
+         "print(child.pid, flush=True)\n"
+         "time.sleep(60)\n"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(child)
