@@ -58,7 +58,7 @@ DOCUMENT_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
 PAGE_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("url", pa.string(), False, "A URL the run met (seed, link, sitemap entry, redirect target, robots.txt)."),
     ("host", pa.string(), False, "Host name of url ('' when url has no valid host: such a URL is refused)."),
-    ("outcome", pa.string(), False, f"How the URL ended: {', '.join(OUTCOMES)}."),
+    ("outcome", pa.string(), False, f"How the URL ended: {', '.join(o for o in OUTCOMES if o != 'fetched')}."),
     ("reason", pa.string(), True, "Why, in words (e.g. 'HTTP 404', 'disallowed by robots.txt', 'listing page: 90% link text')."),
     ("status", pa.int16(), True, "HTTP status of the response; null if no request was made or none came back."),
     ("content_type", pa.string(), True, "Content-Type header of the response."),
