@@ -10,13 +10,6 @@ def test_readme_field_tables_match_the_schema():
     assert field_table(PAGE_FIELDS) in README
 
 
-def test_the_outcome_field_lists_every_outcome():
-    from extract.visits import OUTCOMES
-
-    [description] = [doc for name, _, _, doc in PAGE_FIELDS if name == "outcome"]
-    assert all(f" {outcome}," in description or f" {outcome}." in description for outcome in OUTCOMES)
-
-
 def test_every_field_is_described():
     for field in DOCUMENT_SCHEMA:
         assert len(field.metadata[b"description"]) > 10, field.name
