@@ -72,7 +72,7 @@ def measure(command: list[str]) -> tuple[float, float, float, str]:
 
 
 def run_cuishou(source: str) -> None:
-    from transform.dedup_table import dedup_parquet
+    from transform.dedup.table import dedup_parquet
 
     with tempfile.TemporaryDirectory() as out:
         stats = dedup_parquet(Path(source), Path(out))

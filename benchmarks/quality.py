@@ -137,7 +137,7 @@ LABELS = {
 
 
 def naive_tags(text: str) -> dict[str, list[str]]:
-    from transform.normalize import normalize_for_dedup
+    from transform.dedup.normalize import normalize_for_dedup
 
     simplified = normalize_for_dedup(text)
     return {facet: [label for label in labels if label in simplified] for facet, labels in LABELS.items()}

@@ -273,7 +273,7 @@ def _fetch_one(url: str, proxy: str | None) -> tuple[bytes, str | None, str, int
 
 
 def run_dedup(args: argparse.Namespace, console: Console) -> int:
-    from transform.dedup_table import dedup_parquet
+    from transform.dedup.table import dedup_parquet
 
     if not args.input.exists():
         raise FileNotFoundError(f"no such file or folder: {args.input}")

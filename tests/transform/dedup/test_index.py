@@ -6,7 +6,7 @@ import pytest
 from dev_site import ARTICLES, doc_id
 
 from transform.dedup import DedupDoc, cluster_documents, cluster_id
-from transform.dedup_index import DedupIndex, parquet_text_lookup
+from transform.dedup.index import DedupIndex, parquet_text_lookup
 
 
 def _doc(row: dict) -> DedupDoc:
@@ -108,7 +108,7 @@ def test_killed_save_leaves_the_old_index_usable(tmp_path, monkeypatch):
     def killed(*args, **kwargs):
         raise KeyboardInterrupt("killed while writing signatures")
 
-    monkeypatch.setattr("transform.dedup_index.np.save", killed)
+    monkeypatch.setattr("transform.dedup.index.np.save", killed)
     with pytest.raises(KeyboardInterrupt):
         index.save()
     monkeypatch.undo()

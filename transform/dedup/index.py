@@ -41,26 +41,21 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from transform.dedup import (
-    NUM_PERM,
+from transform.dedup.batch import (
     ClusterAssignment,
     ClusterColumns,
     DedupDoc,
     DocMeta,
-    Edges,
-    NearDuplicateRule,
-    Sketches,
     assemble_columns,
     best_similarities,
     cluster_id,
     component_roots,
     exact_links,
     exact_representatives,
-    plausible_lsh_pairs,
-    sketch_texts,
-    verified_edges,
 )
-from transform.normalize import normalize_for_dedup
+from transform.dedup.lsh import plausible_lsh_pairs
+from transform.dedup.sketch import NUM_PERM, Sketches, sketch_texts
+from transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
 from transform.write import write_text_atomic
 
 TextLookup = Callable[[Sequence[str]], Mapping[str, str]]
@@ -158,8 +153,8 @@ class DedupIndex:
 
     def _add(self, new_docs: list[DedupDoc]) -> list[str]:
         """Index and match `new_docs`; returns every indexed doc_id (insertion order)."""
-        normalized_new = [normalize_for_dedup(d.text) for d in new_docs]
-        new_sketches = sketch_texts(normalized_new)
+        new_texts = [d.text for d in new_docs]
+        new_sketches = sketch_texts(new_texts)
         old_rows = len(self)
         docs = pa.concat_tables([self._docs, _new_rows(new_docs, new_sketches)])
         doc_ids = docs.column("doc_id").to_pylist()
@@ -168,7 +163,7 @@ class DedupIndex:
         sketches = _sketches(docs, signatures)  # insertion order
         is_new = rank >= old_rows
         representative = exact_representatives(sketches.take(rank, signatures=False))
-        edges = self._verified_edges(doc_ids, rank, sketches, representative, is_new, normalized_new, old_rows)
+        edges = self._verified_edges(doc_ids, rank, sketches, representative, is_new, new_texts, old_rows)
         self._docs = _merged(docs, doc_ids, rank, representative, edges, self._row_of)
         self._signatures = signatures
         self._row_of.update((d.doc_id, old_rows + i) for i, d in enumerate(new_docs))
@@ -181,7 +176,7 @@ class DedupIndex:
         sketches: Sketches,
         representative: np.ndarray,
         is_new: np.ndarray,
-        normalized_new: list[str],
+        new_texts: list[str],
         old_rows: int,
     ) -> Edges:
         """Candidate pairs with at least one new doc, estimated, then verified on exact shingles."""
@@ -190,11 +185,10 @@ class DedupIndex:
         rows = rank[pairs]  # insertion rows
         old_needed = np.unique(rows[rows < old_rows]).tolist()
         old_texts = self._old_texts([doc_ids[r] for r in old_needed])
-        normalized = {r: normalize_for_dedup(old_texts[doc_ids[r]]) for r in old_needed}
 
         def text_of(rank_row: int) -> str:
             row = int(rank[rank_row])
-            return normalized_new[row - old_rows] if row >= old_rows else normalized[row]
+            return new_texts[row - old_rows] if row >= old_rows else old_texts[doc_ids[row]]
 
         return verified_edges(pairs, text_of, rule)
 

@@ -1,7 +1,7 @@
 """``cuishou dedup INPUT --out DIR``: near-duplicate columns for any Parquet with doc_id and text.
 
 Reads a Parquet file or dataset (a consumer's own corpus too), clusters it exactly as
-``transform.dedup.cluster_documents`` would, and writes the input columns plus dup_cluster,
+``transform.dedup.batch.cluster_documents`` would, and writes the input columns plus dup_cluster,
 is_canonical, cluster_size, dup_similarity (types as in ``transform.schema``) to ``DIR`` as zstd
 Parquet parts, each written atomically. url and published are optional (url "" and published
 null when absent).
@@ -34,20 +34,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from transform.dedup import (
-    ClusterColumns,
-    DocMeta,
-    Edges,
-    NearDuplicateRule,
-    Sketches,
-    cluster_columns,
-    exact_representatives,
-    plausible_candidates,
-    plausible_lsh_pairs,
-    sketch_texts,
-    verified_edges,
-)
-from transform.normalize import normalize_for_dedup
+from transform.dedup.batch import ClusterColumns, DocMeta, cluster_columns, exact_representatives
+from transform.dedup.lsh import plausible_candidates, plausible_lsh_pairs
+from transform.dedup.sketch import Sketches, sketch_texts
+from transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
 from transform.schema import DOCUMENT_FIELDS
 from transform.write import write_parquet_atomic
 
@@ -137,7 +127,7 @@ def _sketch_group(group: RowGroup) -> tuple[Sketches, np.ndarray]:
     """Pass 1 for one row group: sketches and text lengths (the texts are dropped here)."""
     texts = _texts(group)
     chars = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    return sketch_texts([normalize_for_dedup(t) for t in texts]), chars
+    return sketch_texts(texts), chars
 
 
 def _band_share(
@@ -152,14 +142,13 @@ def _band_share(
 def _verify_share(groups: list[RowGroup], pairs: np.ndarray, rule: NearDuplicateRule) -> Edges:
     """Pass 2: read and normalise only the texts these pairs need (pairs use input row numbers)."""
     needed = np.unique(pairs)
-    normalized = {}
+    texts = {}
     for group in groups:
         first, last = np.searchsorted(needed, [group.first_row, group.first_row + group.rows])
         wanted = needed[first:last].tolist()
         if wanted:
-            texts = _texts(group, [r - group.first_row for r in wanted])
-            normalized.update(zip(wanted, map(normalize_for_dedup, texts)))
-    return verified_edges(pairs, normalized.__getitem__, rule)
+            texts.update(zip(wanted, _texts(group, [r - group.first_row for r in wanted])))
+    return verified_edges(pairs, texts.__getitem__, rule)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -329,10 +318,10 @@ def dedup_parquet(input: Path, out: Path, dask_address: str | None = None, worke
 
 
 def _cluster_on_dask(files: Sequence[Path], meta: pa.Table, address: str) -> tuple[ClusterColumns, dict]:
-    """The same columns computed on a Dask cluster (transform.dedup_dask)."""
+    """The same columns computed on a Dask cluster (transform.dedup.dask)."""
     from distributed import Client
 
-    from transform.dedup_dask import cluster_documents_dask
+    from transform.dedup.dask import cluster_documents_dask
 
     with Client(address) as client:
         frame = cluster_documents_dask([str(f) for f in files], client)
