@@ -28,10 +28,11 @@ Parameters and why (measured figures: docs/benchmarks.md, "Near-duplicates"):
   low Jaccard but lies mostly inside its original; the size-ratio floor stops a short snippet
   shared by many articles from chaining them into one cluster. No accepted pair is below
   Jaccard 0.6*0.4/(1+0.4-0.24) = 0.21.
-* ``BANDS x ROWS = 42 x 3`` over 128 permutations: the LSH S-curve midpoint (1/42)**(1/3) = 0.29
-  sits at the Jaccard threshold, P(candidate) is 0.34 at J = 0.21 (the rule's floor), 0.68 at
-  0.3 and 0.93 at 0.4, and a cluster usually has several paths between its members. Two rows per
-  band catch a little more at many times the chance collisions, four rows miss spun copies.
+* ``BANDS x ROWS = 64 x 3`` over 192 permutations: the LSH S-curve midpoint (1/64)**(1/3) = 0.25
+  lies between the rule's floor and the Jaccard threshold; P(candidate) is 0.45 at J = 0.21,
+  0.82 at 0.3 and 0.98 at 0.4, and a cluster usually has several paths between its members.
+  Fewer permutations (42 x 3 over 128) miss clearly more near-threshold copies, two rows per band
+  catch a little more at many times the chance collisions, four rows miss spun copies.
 * ``MAX_BUCKET_NEIGHBOURS = 16``: caps the pairs per bucket member, so a bucket of common
   shingles costs linear work.
 """

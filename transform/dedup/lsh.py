@@ -20,10 +20,10 @@ import numpy as np
 from transform.dedup.sketch import _POLY_BASE, _U64, NUM_PERM, Sketches, _mix64
 from transform.dedup.verify import NearDuplicateRule
 
-BANDS = 42
+BANDS = 64
 ROWS = 3
 MAX_BUCKET_NEIGHBOURS = 16
-_ESTIMATE_MARGIN = 0.1  # ~3 std of a 128-permutation Jaccard estimate near J = 0.2
+_ESTIMATE_MARGIN = 0.1  # ~3 std of a 192-permutation Jaccard estimate near J = 0.2
 _PAIR_BLOCK = 4096  # candidate pairs estimated at once: bounds the gathered signature rows
 assert BANDS * ROWS <= NUM_PERM
 

@@ -28,7 +28,7 @@ import rensa
 from transform.dedup.normalize import normalized_codes
 
 SHINGLE_SIZE = 3
-NUM_PERM = 128
+NUM_PERM = 192
 SEED = 20250601
 SIGNATURE_ALGORITHM = f"rensa-rminhash-{rensa.RMinHash.ALGORITHM_VERSION}"  # what an index records
 

@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,34 +156,60 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
 
+def _with_cpu(function, *args):
+    """``function(*args)`` and the CPU seconds it took in the process that ran it."""
+    started = time.process_time()
+    result = function(*args)
+    return result, time.process_time() - started
+
+
+class StageClock:
+    """Wall and CPU seconds per stage, CPU counted in the parent and in the pool's workers."""
+
+    def __init__(self, pool: ProcessPoolExecutor):
+        self.pool, self.timings, self._worker_cpu = pool, {}, 0.0
+
+    @contextmanager
+    def stage(self, name: str):
+        wall, cpu, self._worker_cpu = time.monotonic(), time.process_time(), 0.0
+        yield
+        self.timings[f"{name}_s"] = round(time.monotonic() - wall, 2)
+        self.timings[f"{name}_cpu_s"] = round(time.process_time() - cpu + self._worker_cpu, 2)
+
+    def map(self, function, *iterables) -> list:
+        """``pool.map`` that adds the workers' CPU seconds to the current stage."""
+        results = []
+        for result, cpu in self.pool.map(functools.partial(_with_cpu, function), *iterables):
+            self._worker_cpu += cpu
+            results.append(result)
+        return results
+
+
 def cluster_parquet(
-    groups: list[RowGroup], meta: pa.Table, pool: ProcessPoolExecutor, workers: int
-) -> tuple[ClusterColumns, dict]:
-    """Dedup columns for every input row (input order), and the time each pass took."""
-    timings, rule = {}, NearDuplicateRule()
-    started = time.monotonic()
-    sketches, rank, chars = _sketches(pool, groups, meta)
-    representative = exact_representatives(sketches.take(rank, signatures=False))
-    timings["sketch_s"] = time.monotonic() - started
-    started = time.monotonic()
-    find_pairs = functools.partial(_plausible_pairs, pool, workers)
-    pairs = rank[plausible_lsh_pairs(sketches, representative, rule, rank=rank, find_pairs=find_pairs)]  # input rows
-    timings["candidates_s"] = time.monotonic() - started
-    started = time.monotonic()
-    halves = np.array_split(pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))], workers)
-    edges = Edges.concat(list(pool.map(_verify_share, [groups] * workers, halves, [rule] * workers)))
-    timings["verify_s"] = time.monotonic() - started
-    timings["plausible_pairs"], timings["edges"] = len(pairs), len(edges.left)
-    return _columns_in_input_order(meta, chars, rank, representative, edges), timings
+    groups: list[RowGroup], meta: pa.Table, clock: StageClock, workers: int
+) -> ClusterColumns:
+    """Dedup columns for every input row (input order); stage times go to `clock`."""
+    rule = NearDuplicateRule()
+    with clock.stage("sketch"):
+        sketches, rank, chars = _sketches(clock, groups, meta)
+        representative = exact_representatives(sketches.take(rank, signatures=False))
+    with clock.stage("candidates"):
+        find_pairs = functools.partial(_plausible_pairs, clock, workers)
+        pairs = rank[plausible_lsh_pairs(sketches, representative, rule, rank=rank, find_pairs=find_pairs)]  # input rows
+    with clock.stage("verify"):
+        halves = np.array_split(pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))], workers)
+        edges = Edges.concat(clock.map(_verify_share, [groups] * workers, halves, [rule] * workers))
+    with clock.stage("cluster"):
+        columns = _columns_in_input_order(meta, chars, rank, representative, edges)
+    clock.timings["plausible_pairs"], clock.timings["edges"] = len(pairs), len(edges.left)
+    return columns
 
 
-def _sketches(
-    pool: ProcessPoolExecutor, groups: list[RowGroup], meta: pa.Table
-) -> tuple[Sketches, np.ndarray, np.ndarray]:
+def _sketches(clock: StageClock, groups: list[RowGroup], meta: pa.Table) -> tuple[Sketches, np.ndarray, np.ndarray]:
     """Pass 1 in the pool: sketches and text lengths in input order, and the rank (input row of
     each row in doc_id order)."""
     sketches, chars = [], []
-    for sketch, text_chars in pool.map(_sketch_group, groups):
+    for sketch, text_chars in clock.map(_sketch_group, groups):
         sketches.append(sketch)
         chars.append(text_chars)
     doc_ids = np.asarray(meta.column("doc_id").to_numpy(zero_copy_only=False), dtype=object)
@@ -191,7 +218,7 @@ def _sketches(
 
 
 def _plausible_pairs(
-    pool: ProcessPoolExecutor,
+    clock: StageClock,
     workers: int,
     signatures: np.ndarray,
     sizes: np.ndarray,
@@ -205,7 +232,7 @@ def _plausible_pairs(
         np.save(f"{folder}/signatures.npy", signatures)
         np.save(f"{folder}/sizes.npy", sizes)
         shares = [list(range(signatures.shape[1] // rows))[w::workers] for w in range(workers)]
-        found = list(pool.map(functools.partial(_band_share, folder, rule=rule, rows=rows, is_new=is_new), shares))
+        found = clock.map(functools.partial(_band_share, folder, rule=rule, rows=rows, is_new=is_new), shares)
     return np.unique(np.concatenate(found), axis=0) if found else np.empty((0, 2), np.int64)
 
 
@@ -272,7 +299,7 @@ def _rows_of(columns: ClusterColumns, rows: slice) -> ClusterColumns:
     return ClusterColumns(*(getattr(columns, f)[rows] for f in ClusterColumns.__dataclass_fields__))
 
 
-def write_output(pool: ProcessPoolExecutor, groups: list[RowGroup], columns: ClusterColumns, out: Path) -> list[Path]:
+def write_output(clock: StageClock, groups: list[RowGroup], columns: ClusterColumns, out: Path) -> list[Path]:
     """out/part-NNNNN.parquet, written by the pool beside `out` and swapped in whole.
 
     Readers see the previous output or the new one, never a mix of parts from both runs.
@@ -283,7 +310,7 @@ def write_output(pool: ProcessPoolExecutor, groups: list[RowGroup], columns: Clu
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     paths = [staging / f"part-{number:05d}.parquet" for number in range(len(parts))]
-    list(pool.map(_write_part, parts, [_rows_of(columns, s) for s in slices], paths))
+    clock.map(_write_part, parts, [_rows_of(columns, s) for s in slices], paths)
     if out.exists():
         os.replace(out, previous)
     os.replace(staging, out)
@@ -298,13 +325,13 @@ def dedup_parquet(input: Path, out: Path, dask_address: str | None = None, worke
     groups = row_groups(files)  # fails early on unreadable files and missing columns
     meta = read_meta(files)
     with _pool(workers) as pool:  # started before the big arrays exist, so workers do not copy them
+        clock = StageClock(pool)
         if dask_address:
-            columns, timings = _cluster_on_dask(files, meta, dask_address)
+            columns = _cluster_on_dask(files, meta, dask_address)
         else:
-            columns, timings = cluster_parquet(groups, meta, pool, workers)
-        started_writing = time.monotonic()
-        written = write_output(pool, groups, columns, Path(out))
-        timings["write_s"] = time.monotonic() - started_writing
+            columns = cluster_parquet(groups, meta, clock, workers)
+        with clock.stage("write"):
+            written = write_output(clock, groups, columns, Path(out))
     sizes = columns.cluster_size
     return {
         "documents": int(sizes.size),
@@ -313,11 +340,11 @@ def dedup_parquet(input: Path, out: Path, dask_address: str | None = None, worke
         "documents_in_clusters": int((sizes > 1).sum()),
         "files": [str(p) for p in written],
         "seconds": round(time.monotonic() - started, 2),
-        **timings,
+        **clock.timings,
     }
 
 
-def _cluster_on_dask(files: Sequence[Path], meta: pa.Table, address: str) -> tuple[ClusterColumns, dict]:
+def _cluster_on_dask(files: Sequence[Path], meta: pa.Table, address: str) -> ClusterColumns:
     """The same columns computed on a Dask cluster (transform.dedup.dask)."""
     from distributed import Client
 
@@ -326,13 +353,10 @@ def _cluster_on_dask(files: Sequence[Path], meta: pa.Table, address: str) -> tup
     with Client(address) as client:
         frame = cluster_documents_dask([str(f) for f in files], client)
     frame = frame.set_index("doc_id").loc[meta.column("doc_id").to_pylist()]
-    return (
-        ClusterColumns(
-            dup_cluster=frame["dup_cluster"].tolist(),
-            is_canonical=frame["is_canonical"].to_numpy(bool),
-            cluster_size=frame["cluster_size"].to_numpy(np.int32),
-            similarity=frame["similarity"].to_numpy(float),
-            containment=frame["containment"].to_numpy(float),
-        ),
-        {},
+    return ClusterColumns(
+        dup_cluster=frame["dup_cluster"].tolist(),
+        is_canonical=frame["is_canonical"].to_numpy(bool),
+        cluster_size=frame["cluster_size"].to_numpy(np.int32),
+        similarity=frame["similarity"].to_numpy(float),
+        containment=frame["containment"].to_numpy(float),
     )

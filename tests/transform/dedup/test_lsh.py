@@ -7,9 +7,9 @@ from transform.dedup.verify import NearDuplicateRule
 
 
 def test_identical_band_rows_make_candidates():
-    signatures = np.arange(4 * 126, dtype=np.uint16).reshape(4, 126)
+    signatures = np.arange(4 * 192, dtype=np.uint16).reshape(4, 192)
     signatures[2, :3] = signatures[0, :3]  # share the first band only
-    assert candidate_pairs(band_keys(signatures, 42, 3)).tolist() == [[0, 2]]
+    assert candidate_pairs(band_keys(signatures, 64, 3)).tolist() == [[0, 2]]
 
 
 def test_a_bucket_pairs_each_member_with_its_next_neighbours_only():
@@ -28,9 +28,9 @@ def test_new_rows_keep_only_pairs_with_a_new_member():
 def test_estimate_floor_follows_the_size_ratio():
     """At equal sizes only the Jaccard branch can accept; at the ratio floor containment reaches J 0.21."""
     rng = np.random.default_rng(0)
-    base = rng.integers(0, 2**16, size=128, dtype=np.uint16)
+    base = rng.integers(0, 2**16, size=192, dtype=np.uint16)
     other = base.copy()
-    other[: int(128 * 0.87)] ^= 1  # estimate 0.13: above the floor 0.21 - margin only at ratio >= 0.4
+    other[: int(192 * 0.87)] ^= 1  # estimate 0.13: above the floor 0.21 - margin only at ratio >= 0.4
     signatures = np.stack([base, other])
     pair = np.array([[0, 1]])
     rule = NearDuplicateRule()

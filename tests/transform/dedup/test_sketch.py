@@ -28,14 +28,14 @@ def test_shingles_never_straddle_two_texts():
 
 
 def test_a_batch_sketches_as_its_texts_one_by_one():
-    texts = [*TEXTS[:40], "", "短", "，。"]  # more than one rensa call, and texts without shingles
+    texts = [*TEXTS, "", "短", "，。"]  # more than one rensa call, and texts without shingles
     together = sketch_texts(texts)
     alone = [sketch_texts([t]) for t in texts]
     assert np.array_equal(together.signatures, np.vstack([a.signatures for a in alone]))
     assert together.shingle_count.tolist() == [shingle_set(t).size for t in texts]
-    assert together.has_shingles.tolist() == [True] * 40 + [False] * 3
-    assert together.is_empty.tolist() == [False] * 42 + [True]
-    assert together.signatures.shape == (43, NUM_PERM) and together.signatures.dtype == np.uint16
+    assert together.has_shingles.tolist() == [True] * len(TEXTS) + [False] * 3
+    assert together.is_empty.tolist() == [False] * len(TEXTS) + [True, False, True]
+    assert together.signatures.shape == (len(texts), NUM_PERM) and together.signatures.dtype == np.uint16
 
 
 def test_equal_keys_have_equal_text_hashes_and_other_keys_do_not():
@@ -49,7 +49,7 @@ def test_signature_agreement_estimates_exact_jaccard():
     for i, j in itertools.combinations(range(len(TEXTS)), 2):
         exact, _ = shingle_overlap(sets[i], sets[j])
         estimate = (signatures[i] == signatures[j]).mean()
-        assert abs(estimate - exact) < 0.18  # 4 std at 128 permutations
+        assert abs(estimate - exact) < 0.15  # 4 std at 192 permutations
 
 
 def test_texts_without_shingles_get_the_empty_signature():
