@@ -6,15 +6,10 @@ import sys
 from pathlib import Path
 
 import dev_site
-import numpy as np
 import pytest
 from dev_site import ARTICLES
 
-from transform.dedup import JACCARD_THRESHOLD, DedupDoc, NearDuplicateRule, cluster_documents
-from transform.dedup.lsh import band_keys, candidate_pairs
-from transform.dedup.normalize import normalize_for_dedup
-from transform.dedup.sketch import shingle_set, sketch_texts
-from transform.dedup.verify import shingle_overlap
+from transform.dedup import DedupDoc, cluster_documents
 
 sys.path.insert(0, str(Path(__file__).parents[2]))
 from benchmarks.scoring import prf, same_cluster_pairs  # noqa: E402
@@ -59,53 +54,6 @@ def test_dev_site_covers_every_variant_kind():
 @pytest.mark.parametrize("pair", HARD_NEGATIVES, ids=lambda p: f"{p[0]['dup_cluster']}~{p[1]['dup_cluster']}")
 def test_hard_negatives_stay_apart(dev_clusters, pair):
     assert not _same_cluster(dev_clusters, *pair)
-
-
-@pytest.mark.parametrize("pair", HARD_NEGATIVES, ids=lambda p: f"{p[0]['dup_cluster']}~{p[1]['dup_cluster']}")
-def test_rule_rejects_hard_negatives_exact_overlap(pair):
-    a, b = (shingle_set(row["main_text"]) for row in pair)
-    jaccard, containment = shingle_overlap(a, b)
-    assert not NearDuplicateRule().accepts(jaccard, containment, min(a.size, b.size) / max(a.size, b.size))
-
-
-# the dev site's spinner swaps these words (see its spun variants); applied everywhere it spins harder
-SPINNER = {
-    "可以": "能够", "如果": "假若", "需要": "需求", "借款人": "贷款人", "情况": "状况", "自己": "本人",
-    "很多": "不少", "第一": "之一", "建议": "提议", "进行": "实施", "原因": "起因", "要求": "请求",
-    "方式": "途径", "逾期": "过期", "平台": "渠道", "短信": "信息", "电话": "手机", "证据": "凭证",
-    "投诉": "申诉", "报警": "报案",
-}  # fmt: skip
-
-
-def test_cut_and_spun_copy_joins_through_containment():
-    original = BASE_OF["c-d08"]["main_text"]
-    spun = original
-    for word, synonym in SPINNER.items():
-        spun = spun.replace(word, synonym)
-    copy = spun[: int(len(spun) * 0.45)]
-    a, b = shingle_set(copy), shingle_set(original)
-    jaccard, containment = shingle_overlap(a, b)
-    assert jaccard < JACCARD_THRESHOLD
-    assert NearDuplicateRule().accepts(jaccard, containment, a.size / b.size)
-    clusters = cluster_documents([DedupDoc("o", original, "u1", None), DedupDoc("c", copy, "u2", None)])
-    assert clusters["o"].dup_cluster == clusters["c"].dup_cluster
-    assert clusters["c"].containment == pytest.approx(containment, abs=1e-4)
-
-
-def test_shared_snippet_does_not_chain_different_articles():
-    snippet = "温馨提示：遇到任何催收问题，请先核实对方身份，保留通话录音和短信截图，必要时拨打110报警。"
-    first, second = BASE_OF["c-d01"], BASE_OF["c-d03"]
-    docs = [
-        DedupDoc("s", snippet, "http://s.test/", None),
-        DedupDoc("a", first["main_text"] + "\n" + snippet, first["url"], None),
-        DedupDoc("b", second["main_text"] + "\n" + snippet, second["url"], None),
-    ]
-    clusters = cluster_documents(docs)
-    assert len({a.dup_cluster for a in clusters.values()}) == 3
-    short, long = shingle_set(snippet), shingle_set(docs[1].text)
-    jaccard, containment = shingle_overlap(short, long)
-    assert containment == 1.0
-    assert not NearDuplicateRule().accepts(jaccard, containment, short.size / long.size)
 
 
 def test_dev_site_pair_f1(dev_clusters):
