@@ -83,7 +83,7 @@ def tune(docs: list[DedupDoc], gold: dict[str, str]) -> None:
     texts = [d.text for d in docs]
     for name, attribute, grid, run in (
         ("rensa", "RENSA_THRESHOLD", (0.2, 0.25, 0.3, 0.35, 0.4, 0.5), dedup_peers.rensa_clusters),
-        ("datasketch best", None, (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6), None),
+        ("datasketch best", None, (0.3, 0.4, 0.5, 0.6, 0.7), None),
     ):
         if name == "datasketch best":
             minhashes = [dedup_peers.datasketch_minhash(set(dedup_peers.trigram_list(k))) for k in dedup_peers.keys(texts)]

@@ -81,8 +81,10 @@ def normalized_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.fromiter(map(len, folded), dtype=np.int64, count=len(folded))
     codes = _fold(np.frombuffer("".join(folded).encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
     kept = codes != _DROPPED
-    owner = np.repeat(np.arange(len(folded)), lengths)
-    return codes[kept], np.bincount(owner[kept], minlength=len(folded)).astype(np.int64)
+    kept_before = np.zeros(codes.size + 1, dtype=np.int64)
+    np.cumsum(kept, out=kept_before[1:])
+    ends = np.cumsum(lengths)
+    return codes[kept], kept_before[ends] - kept_before[ends - lengths]
 
 
 def normalize_for_dedup(text: str) -> str:

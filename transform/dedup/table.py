@@ -7,13 +7,12 @@ Parquet parts, each written atomically. url and published are optional (url "" a
 null when absent).
 
 Texts never all sit in memory: pass 1 streams row groups through a process pool that returns
-per-document sketches (16-bit signatures, 384 B/doc), LSH bands are split between the processes
+per-document sketches (16-bit signatures), LSH bands are split between the processes
 (signatures shared through a memory-mapped file), pass 2 re-reads only the texts that occur in
 a plausible pair, to verify them, and the pool writes the output parts. The pool is started
-before the big arrays exist, so forked workers do not carry copies of them.
-
-Measured with benchmarks/dedup_scale.py on 2 shared cores (generated ~1.3k-char docs), see the
-table in that module's docstring: 1M docs in ~5 min at ~2.5 GB peak (PSS of all processes).
+before the big arrays exist, so forked workers do not carry copies of them. Each stage's wall
+and CPU seconds (parent and workers) come back with the counts, so growth can be followed per
+stage (benchmarks/dedup_scale.py prints them; figures in docs/benchmarks.md).
 """
 
 from __future__ import annotations
