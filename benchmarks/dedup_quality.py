@@ -86,7 +86,9 @@ def tune(docs: list[DedupDoc], gold: dict[str, str]) -> None:
         ("datasketch best", None, (0.3, 0.4, 0.5, 0.6, 0.7), None),
     ):
         if name == "datasketch best":
-            minhashes = [dedup_peers.datasketch_minhash(set(dedup_peers.trigram_list(k))) for k in dedup_peers.keys(texts)]
+            minhashes = [
+                dedup_peers.datasketch_minhash(set(dedup_peers.trigram_list(k))) for k in dedup_peers.keys(texts)
+            ]
         for threshold in grid:
             if attribute:
                 with mock.patch.object(dedup_peers, attribute, threshold):
@@ -110,7 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     dev_docs, dev_gold = dev_set()
     print(f"{'set':<22} {'system':<20} {'P':>6} {'R':>6} {'F1':>6}")
     ours = {}
-    for name, docs, gold in (("dev site", dev_docs, dev_gold), (f"generated {args.docs} s{args.seed}", gen_docs, gen_gold)):
+    for name, docs, gold in (
+        ("dev site", dev_docs, dev_gold),
+        (f"generated {args.docs} s{args.seed}", gen_docs, gen_gold),
+    ):
         for system in SYSTEMS:
             labels = clusters(system, docs)
             if system == "cuishou":

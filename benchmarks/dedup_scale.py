@@ -181,7 +181,9 @@ def run_rensa(source: Path, out: Path) -> dict:
         del signatures
         pairs = np.unique(np.concatenate(found), axis=0)
         halves = np.array_split(pairs, 2)
-        edges = [e for part in stages.run("verify", _rensa_verify, [(source, offsets, h) for h in halves]) for e in part]
+        edges = [
+            e for part in stages.run("verify", _rensa_verify, [(source, offsets, h) for h in halves]) for e in part
+        ]
         roots = stages.local("cluster", connected_components, int(offsets[-1]), edges)
         _write(stages, source, roots, out)
     return {"candidate_pairs": len(pairs), "edges": len(edges), **stages.timings}
@@ -198,7 +200,9 @@ def run_datasketch(source: Path, out: Path) -> dict:
 
     with _pool() as pool:
         stages = _Stages(pool)
-        minhashes = [m for part in stages.run("sketch", _datasketch_sketch, [(source, g) for g in _groups(source)]) for m in part]
+        minhashes = [
+            m for part in stages.run("sketch", _datasketch_sketch, [(source, g) for g in _groups(source)]) for m in part
+        ]
         roots = stages.local("lsh", datasketch_clusters, minhashes, DATASKETCH_THRESHOLD)
         del minhashes
         _write(stages, source, roots, out)
@@ -256,11 +260,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stats", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run:
-        stats = {"cuishou": run_cuishou, "rensa": run_rensa, "datasketch": run_datasketch}[args.run](args.input, args.output)
+        stats = {"cuishou": run_cuishou, "rensa": run_rensa, "datasketch": run_datasketch}[args.run](
+            args.input, args.output
+        )
         args.stats.write_text(json.dumps(stats))
         return 0
     print(f"machine: {os.cpu_count()} cores, load average before start {os.getloadavg()[0]:.2f}", flush=True)
-    header = f"{'docs':>9} {'system':<11} {'wall s':>7} {'docs/s':>7} {'CPU s':>7} {'RSS MB':>7} {'P':>6} {'R':>6} {'F1':>6}"
+    header = (
+        f"{'docs':>9} {'system':<11} {'wall s':>7} {'docs/s':>7} {'CPU s':>7} {'RSS MB':>7} {'P':>6} {'R':>6} {'F1':>6}"
+    )
     print(header + "  stages wall/CPU s", flush=True)
     for size in args.sizes:
         source = dataset(size, args.seed, args.data)
@@ -285,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
             theirs = medians[peer]
             print(
                 f"{size:>9} cuishou/{peer}: throughput {theirs['wall'] / ours['wall']:.2f}x, "
-                f"CPU {theirs['cpu'] / ours['cpu']:.2f}x less, peak RSS {ours['peak'] / theirs['peak']:.2f} of the peer's, "
+                f"CPU {theirs['cpu'] / ours['cpu']:.2f}x less, "
+                f"peak RSS {ours['peak'] / theirs['peak']:.2f} of the peer's, "
                 f"F1 {ours['F1'] - theirs['F1']:+.4f}",
                 flush=True,
             )

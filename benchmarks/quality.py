@@ -200,7 +200,8 @@ def main() -> None:
     print(f"\nduplicate pairs on cuishou's texts ({len(gold_pairs)} gold pairs)   P      R      F1")
     our_texts = {u: r["text"] for u, r in ours.items() if u in {g["url"] for g in articles}}
     labels = {"cuishou": {u: ours[u]["dup_cluster"] for u in our_texts}}
-    labels.update((system, peer_clusters(system, our_texts)) for system in ("rensa", "datasketch best", "datasketch defaults"))
+    for system in ("rensa", "datasketch best", "datasketch defaults"):
+        labels[system] = peer_clusters(system, our_texts)
     for system, clusters in labels.items():
         p, r, f = prf(same_cluster_pairs(clusters), gold_pairs)
         print(f"  {system:<44} {p:.4f} {r:.4f} {f:.4f}")

@@ -100,7 +100,9 @@ class DedupIndex:
         generation = folder / pointer.read_text().strip()
         manifest = json.loads((generation / "index.json").read_text())
         if manifest["format"] > FORMAT_VERSION:
-            raise ValueError(f"{folder}: index format {manifest['format']} is newer than this cuishou ({FORMAT_VERSION})")
+            raise ValueError(
+                f"{folder}: index format {manifest['format']} is newer than this cuishou ({FORMAT_VERSION})"
+            )
         docs = pq.read_table(generation / "docs.parquet", schema=_SCHEMA)
         if manifest["format"] == FORMAT_VERSION and manifest.get("signatures") == SIGNATURE_ALGORITHM:
             return cls(folder, docs, np.load(generation / "signatures.npy"), text_lookup)

@@ -63,9 +63,15 @@ def shingle_hashes(codes: np.ndarray, lengths: np.ndarray, n: int = SHINGLE_SIZE
     return _mix64(hashes[valid]), np.maximum(lengths - n + 1, 0)
 
 
+def shingle_sets(texts: Sequence[str], n: int = SHINGLE_SIZE) -> list[np.ndarray]:
+    """The shingle set of each raw text: sorted unique 64-bit hashes of its key's char n-grams."""
+    hashes, counts = shingle_hashes(*normalized_codes(texts), n)
+    return [np.unique(part) for part in np.split(hashes, np.cumsum(counts)[:-1])] if len(texts) else []
+
+
 def shingle_set(text: str, n: int = SHINGLE_SIZE) -> np.ndarray:
-    """The shingle set of a raw text: sorted unique 64-bit hashes of its key's char n-grams."""
-    return np.unique(shingle_hashes(*normalized_codes([text]), n)[0])
+    """``shingle_sets`` of one text."""
+    return shingle_sets([text], n)[0]
 
 
 def minhash_signatures(hashes: np.ndarray, counts: np.ndarray, num_perm: int = NUM_PERM) -> np.ndarray:
@@ -144,7 +150,11 @@ def _chunks(texts: Sequence[str]) -> Iterable[tuple[int, int]]:
     first = 0
     while first < len(texts):
         last, chars = first, 0
-        while last < len(texts) and last - first < _CHUNK_TEXTS and (chars == 0 or chars + len(texts[last]) <= _CHUNK_CHARS):
+        while (
+            last < len(texts)
+            and last - first < _CHUNK_TEXTS
+            and (chars == 0 or chars + len(texts[last]) <= _CHUNK_CHARS)
+        ):
             chars += len(texts[last])
             last += 1
         yield first, last
@@ -153,7 +163,9 @@ def _chunks(texts: Sequence[str]) -> Iterable[tuple[int, int]]:
 
 def sketch_texts(texts: Sequence[str], n: int = SHINGLE_SIZE) -> Sketches:
     """Normalise, shingle and sketch raw texts (``Sketches``), a chunk of texts at a time."""
-    return Sketches.concat([_sketch_chunk(texts[first:last], n) for first, last in _chunks(texts)] or [_sketch_chunk([], n)])
+    return Sketches.concat(
+        [_sketch_chunk(texts[first:last], n) for first, last in _chunks(texts)] or [_sketch_chunk([], n)]
+    )
 
 
 def _sketch_chunk(texts: Sequence[str], n: int) -> Sketches:

@@ -184,9 +184,7 @@ class StageClock:
         return results
 
 
-def cluster_parquet(
-    groups: list[RowGroup], meta: pa.Table, clock: StageClock, workers: int
-) -> ClusterColumns:
+def cluster_parquet(groups: list[RowGroup], meta: pa.Table, clock: StageClock, workers: int) -> ClusterColumns:
     """Dedup columns for every input row (input order); stage times go to `clock`."""
     rule = NearDuplicateRule()
     with clock.stage("sketch"):
@@ -194,7 +192,8 @@ def cluster_parquet(
         representative = exact_representatives(sketches.take(rank, signatures=False))
     with clock.stage("candidates"):
         find_pairs = functools.partial(_plausible_pairs, clock, workers)
-        pairs = rank[plausible_lsh_pairs(sketches, representative, rule, rank=rank, find_pairs=find_pairs)]  # input rows
+        lsh_pairs = plausible_lsh_pairs(sketches, representative, rule, rank=rank, find_pairs=find_pairs)
+        pairs = rank[lsh_pairs]  # input row numbers
     with clock.stage("verify"):
         halves = np.array_split(pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))], workers)
         edges = Edges.concat(clock.map(_verify_share, [groups] * workers, halves, [rule] * workers))

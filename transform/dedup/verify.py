@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from transform.dedup.sketch import SHINGLE_SIZE, shingle_set
+from transform.dedup.sketch import SHINGLE_SIZE, shingle_sets
 
 JACCARD_THRESHOLD = 0.3
 CONTAINMENT_THRESHOLD = 0.6
 MIN_SIZE_RATIO = 0.4
+_VERIFY_BLOCK = 2048  # pairs whose shingle sets are built together (<= 4096 sets of ~1.3k hashes)
 
 
 @dataclass(frozen=True)
@@ -80,15 +80,19 @@ def verified_edges(
 ) -> Edges:
     """Candidate pairs that `rule` accepts on their exact shingle sets.
 
-    Shingle sets are built once per document in a bounded cache (pairs come sorted by their
-    left member, so its set is reused; 20k sets of ~1.3k hashes: ~200 MB at most).
+    Pairs are taken a block at a time and the shingle sets of a block's rows are built together
+    (normalising many texts at once is several times cheaper than one by one), so memory holds
+    one block's sets.
     """
-    shingles_of = lru_cache(maxsize=20_000)(lambda row: shingle_set(text_of(row), n))
     kept = []
-    for left, right in pairs.tolist():
-        a, b = shingles_of(left), shingles_of(right)
-        jaccard, containment = shingle_overlap(a, b)
-        if rule.accepts(jaccard, containment, min(a.size, b.size) / max(a.size, b.size, 1)):
-            kept.append((left, right, jaccard, containment))
+    for start in range(0, len(pairs), _VERIFY_BLOCK):
+        block = pairs[start : start + _VERIFY_BLOCK]
+        rows = np.unique(block).tolist()
+        sets = dict(zip(rows, shingle_sets([text_of(row) for row in rows], n)))
+        for left, right in block.tolist():
+            a, b = sets[left], sets[right]
+            jaccard, containment = shingle_overlap(a, b)
+            if rule.accepts(jaccard, containment, min(a.size, b.size) / max(a.size, b.size, 1)):
+                kept.append((left, right, jaccard, containment))
     columns = list(zip(*kept)) or [(), (), (), ()]
     return Edges(*(np.array(c, dtype=t) for c, t in zip(columns, (np.int64, np.int64, float, float))))
