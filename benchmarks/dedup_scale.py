@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import math
 import multiprocessing
 import os
 import statistics
@@ -246,6 +247,27 @@ def stage_line(stages: dict) -> str:
     return "  ".join(f"{n} {stages[n + '_s']:.1f}/{stages[n + '_cpu_s']:.1f}" for n in names)
 
 
+POOLED_STAGES = {"sketch", "candidates", "verify", "write"}  # shared out to the 2 workers; "cluster" runs in the parent
+
+
+def extrapolate(stage_runs: dict[int, list[dict]], target: int = 10_000_000) -> None:
+    """cuishou's CPU seconds per stage at the two largest sizes, each stage's growth exponent
+    between them, and the stage extrapolated to `target` docs (wall on 2 free cores: pooled
+    stages CPU/2, the parent's CPU/1)."""
+    (small, small_runs), (large, large_runs) = sorted((s, r) for s, r in stage_runs.items() if r)[-2:]
+    first, second = small_runs[len(small_runs) // 2]["stages"], large_runs[len(large_runs) // 2]["stages"]
+    print(f"cuishou stages, CPU s at {small:,} and {large:,} docs, growth exponent, extrapolated to {target:,}:")
+    total_wall = 0.0
+    for name in (k[: -len("_cpu_s")] for k in second if k.endswith("_cpu_s")):
+        a, b = max(first[f"{name}_cpu_s"], 0.01), max(second[f"{name}_cpu_s"], 0.01)
+        exponent = math.log(b / a) / math.log(large / small)
+        cpu = b * (target / large) ** exponent
+        wall = cpu / (2 if name in POOLED_STAGES else 1)
+        total_wall += wall
+        print(f"  {name:<11} {a:8.1f} {b:8.1f}   x^{exponent:4.2f}   {cpu:8.0f} CPU s  ~{wall / 60:5.1f} min")
+    print(f"  total, stages only: ~{total_wall / 60:.1f} min on 2 free cores (pooled stages CPU/2, parent's CPU/1)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -270,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{'docs':>9} {'system':<11} {'wall s':>7} {'docs/s':>7} {'CPU s':>7} {'RSS MB':>7} {'P':>6} {'R':>6} {'F1':>6}"
     )
     print(header + "  stages wall/CPU s", flush=True)
+    cuishou_stages: dict[int, list[dict]] = {}
     for size in args.sizes:
         source = dataset(size, args.seed, args.data)
         systems = [s for s in args.systems if s != "datasketch" or size <= args.datasketch_max]
@@ -298,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"F1 {ours['F1'] - theirs['F1']:+.4f}",
                 flush=True,
             )
+        cuishou_stages[size] = sorted(runs.get("cuishou", []), key=lambda r: r["cpu"])
+    if len([size for size, runs in cuishou_stages.items() if runs]) >= 2:
+        extrapolate(cuishou_stages)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 
