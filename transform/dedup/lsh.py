@@ -127,9 +127,11 @@ def plausible_pairs(
     permutations (std <= 0.5/sqrt(perms), 0.036 at 192) discards those before the costlier
     exact check. The floor depends on the pair's exact size ratio (``min_jaccard_at``): 0.3 for
     similar sizes, down to 0.21 at ratio 0.4. The margin is ~3 std, so no pair that could pass
-    is dropped in practice. At 1M generated docs 12 of the 144,706 kept pairs fail verification;
-    the size-blind floor 0.21 kept 790k, and verifying them took most of the time and memory.
+    is dropped in practice; a size-blind floor (0.21 for all) keeps several times more pairs for
+    verification. Pairs are estimated in order of their left row, so that the signature rows
+    gathered for consecutive pairs lie close together in memory (twice as fast as band order).
     """
+    pairs = pairs[np.argsort(pairs[:, 0], kind="stable")]
     keep = np.zeros(len(pairs), dtype=bool)
     for start in range(0, len(pairs), _PAIR_BLOCK):
         block = pairs[start : start + _PAIR_BLOCK]
