@@ -11,7 +11,9 @@ Sets: the dev site's gold articles (tests/fixtures/dev_site/gold.jsonl) and a ge
     uv run --group bench python benchmarks/dedup_quality.py [--docs 20000 --seed 1] [--tune]
 
 ``--tune`` prints the peers' pair F1 over a threshold grid on the generated set (how their
-thresholds in dedup_peers.py were chosen).
+thresholds in dedup_peers.py were chosen). ``--lsh-recall`` prints, for several band layouts,
+the share of near-threshold copies (a dev-site base spun until Jaccard 0.30-0.45, one copy per
+pair: a single LSH path) that become candidates: what the permutation count decides.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import random
 import sys
 from collections import Counter
 from pathlib import Path
 from unittest import mock
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -30,6 +35,10 @@ from benchmarks import dedup_peers  # noqa: E402
 from benchmarks.dedup_generate import generate  # noqa: E402
 from benchmarks.scoring import prf, same_cluster_pairs  # noqa: E402
 from transform.dedup import DedupDoc, cluster_documents  # noqa: E402
+from transform.dedup.lsh import band_keys  # noqa: E402
+from transform.dedup.normalize import normalized_codes  # noqa: E402
+from transform.dedup.sketch import minhash_signatures, shingle_hashes, shingle_set  # noqa: E402
+from transform.dedup.verify import shingle_overlap  # noqa: E402
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "dev_site" / "gold.jsonl"
 SYSTEMS = ("cuishou", "rensa", "datasketch best", "datasketch defaults")
@@ -99,12 +108,52 @@ def tune(docs: list[DedupDoc], gold: dict[str, str]) -> None:
             print(f"tune {name:<16} threshold {threshold:4.2f}  P {p:.3f} R {r:.3f} F1 {f:.3f}", flush=True)
 
 
+LAYOUTS = ((42, 3), (32, 4), (50, 3), (64, 3), (85, 3))  # (bands, rows); permutations = bands x rows
+
+
+def spun(text: str, share: float, seed: int) -> str:
+    """`text` with a `share` of its Han characters swapped for others of the text."""
+    rng = random.Random(seed)
+    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    return "".join(rng.choice(han) if "\u4e00" <= c <= "\u9fff" and rng.random() < share else c for c in text)
+
+
+def lsh_recall() -> None:
+    """Candidate rate of near-threshold copies under each band layout (same shingles, rensa R-MinHash)."""
+    bases = [r["main_text"] for r in (json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines())
+             if r["kind"] == "article" and r["variant_kind"] == "base"]  # fmt: skip
+    pairs = []
+    for number, base in enumerate(bases):
+        for share in (0.16, 0.18, 0.2, 0.22, 0.24):
+            for seed in range(12):
+                copy = spun(base, share, seed * 100 + number)
+                jaccard = shingle_overlap(shingle_set(base), shingle_set(copy))[0]
+                if 0.3 <= jaccard < 0.45:
+                    pairs.append((base, copy, jaccard))
+    jaccards = np.array([j for _, _, j in pairs])
+    print(f"{len(pairs)} copies with Jaccard 0.30-0.45 to their base; share that becomes a candidate:")
+    for bands, rows in LAYOUTS:
+        hits = []
+        for base, copy, _ in pairs:
+            hashes, counts = shingle_hashes(*normalized_codes([base, copy]))
+            keys = band_keys(minhash_signatures(hashes, counts, bands * rows).astype(np.uint16), bands, rows)
+            hits.append(bool((keys[0] == keys[1]).any()))
+        hits = np.array(hits)
+        low, high = hits[jaccards < 0.35].mean(), hits[jaccards >= 0.4].mean()
+        layout = f"{bands} x {rows} ({bands * rows:3d} perms)"
+        print(f"  {layout}: all {hits.mean():.2f}  J<0.35 {low:.2f}  J>=0.4 {high:.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--tune", action="store_true", help="print the peers' F1 over a threshold grid")
+    parser.add_argument("--lsh-recall", action="store_true", help="candidate rate of near-threshold copies by bands")
     args = parser.parse_args(argv)
+    if args.lsh_recall:
+        lsh_recall()
+        return 0
     gen_docs, gen_gold, kinds = generated_set(args.docs, args.seed)
     if args.tune:
         tune(gen_docs, gen_gold)
