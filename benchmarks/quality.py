@@ -9,8 +9,11 @@ and scores the Parquet corpus against gold.jsonl:
 - crawl checks: articles found, non-article documents, robots-disallowed requests.
 
 The baseline column is plain trafilatura (``extract`` for text, ``bare_extraction`` for title and
-date) on the same raw pages, datasketch's MinHashLSH defaults (char 5-grams, 128 permutations,
-threshold 0.8) for duplicates, and "the label word occurs in the text" for tags.
+date) on the same raw pages, datasketch at its best for duplicates (MinHashLSH on the project's
+normalised 3-grams at its tuned threshold, benchmarks/dedup_peers.py), and "the label word occurs
+in the text" for tags. A second table scores duplicates alone, every system on cuishou's texts:
+cuishou, the rensa pipeline, datasketch at its best and datasketch's defaults (raw char 5-grams,
+threshold 0.9).
 
     uv run --group bench python benchmarks/quality.py [--site ../shared/dev_site]
 """
@@ -104,29 +107,16 @@ def baseline(site: Path, articles: list[dict]) -> dict[str, dict]:
     return results
 
 
-def datasketch_clusters(texts: dict[str, str]) -> dict[str, str]:
-    from datasketch import MinHash, MinHashLSH
+def peer_clusters(system: str, texts: dict[str, str]) -> dict[str, str]:
+    """url -> cluster label of a dedup peer (benchmarks/dedup_peers.py) on these texts."""
+    from benchmarks import dedup_peers
 
-    lsh = MinHashLSH(threshold=0.8, num_perm=128)
-    hashes = {}
-    for url, text in texts.items():
-        minhash = MinHash(num_perm=128)
-        for i in range(max(1, len(text) - 4)):
-            minhash.update(text[i : i + 5].encode())
-        lsh.insert(url, minhash)
-        hashes[url] = minhash
-    parent = {url: url for url in texts}
-
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for url, minhash in hashes.items():
-        for other in lsh.query(minhash):
-            parent[find(other)] = find(url)
-    return {url: find(url) for url in texts}
+    run = {
+        "rensa": dedup_peers.rensa_clusters,
+        "datasketch best": dedup_peers.datasketch_best,
+        "datasketch defaults": dedup_peers.datasketch_defaults,
+    }[system]
+    return {url: str(root) for url, root in zip(texts, run(list(texts.values())).tolist())}
 
 
 LABELS = {
@@ -137,7 +127,7 @@ LABELS = {
 
 
 def naive_tags(text: str) -> dict[str, list[str]]:
-    from transform.normalize import normalize_for_dedup
+    from transform.dedup.normalize import normalize_for_dedup
 
     simplified = normalize_for_dedup(text)
     return {facet: [label for label in labels if label in simplified] for facet, labels in LABELS.items()}
@@ -191,7 +181,7 @@ def main() -> None:
     base = baseline(args.site, articles)
     for got in base.values():
         got.update(naive_tags(got["text"]))
-    base_scores = score(articles, base, datasketch_clusters({u: b["text"] for u, b in base.items()}))
+    base_scores = score(articles, base, peer_clusters("datasketch best", {u: b["text"] for u, b in base.items()}))
 
     article_urls = {g["url"] for g in articles}
     disallowed = {g["url"] for g in gold if g["kind"] == "disallowed"}
@@ -206,6 +196,15 @@ def main() -> None:
         other = base_scores[key]
         fmt = (lambda v: f"{v:.4f}") if isinstance(value, float) else str
         print(f"{key:32} {fmt(value):>10} {fmt(other):>12}")
+    gold_pairs = same_cluster_pairs({g["url"]: g["dup_cluster"] for g in articles})
+    print(f"\nduplicate pairs on cuishou's texts ({len(gold_pairs)} gold pairs)   P      R      F1")
+    our_texts = {u: r["text"] for u, r in ours.items() if u in {g["url"] for g in articles}}
+    labels = {"cuishou": {u: ours[u]["dup_cluster"] for u in our_texts}}
+    for system in ("rensa", "datasketch best", "datasketch defaults"):
+        labels[system] = peer_clusters(system, our_texts)
+    for system, clusters in labels.items():
+        p, r, f = prf(same_cluster_pairs(clusters), gold_pairs)
+        print(f"  {system:<44} {p:.4f} {r:.4f} {f:.4f}")
     worst = sorted(articles, key=lambda g: bigram_f1(ours.get(g["url"], {"text": ""})["text"], g["main_text"])[2])[:3]
     print("\nlowest text F1 pages:")
     for g in worst:

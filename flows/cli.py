@@ -334,7 +334,7 @@ def run_dedup(args: argparse.Namespace, console: Console) -> int:
         raise inputs.InputError(f"dedup {args.input}", "no such file or folder", "give a Parquet file or folder")
     inputs.output_folder(args.out)
     inputs.dask_address(args.dask_address)
-    from transform.dedup_table import dedup_parquet
+    from transform.dedup.table import dedup_parquet
 
     stats = dedup_parquet(args.input, args.out, dask_address=args.dask_address, workers=args.workers)
     for label, value in [

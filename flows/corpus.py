@@ -37,7 +37,7 @@ from flows.report import RunReport, build_report
 from flows.report_html import read_corpus, write_report_html
 from flows.seeds import read_seeds_file
 from transform.dedup import ClusterAssignment, DedupDoc
-from transform.dedup_index import DedupIndex, TextLookup, parquet_text_lookup
+from transform.dedup.index import DedupIndex, TextLookup, parquet_text_lookup
 from transform.page import PageInput, process_page
 from transform.write import corpus_doc_ids, refresh_cluster_columns, remove_run_parts, write_corpus
 

@@ -1,19 +1,18 @@
 """``cuishou dedup INPUT --out DIR``: near-duplicate columns for any Parquet with doc_id and text.
 
 Reads a Parquet file or dataset (a consumer's own corpus too), clusters it exactly as
-``transform.dedup.cluster_documents`` would, and writes the input columns plus dup_cluster,
+``transform.dedup.batch.cluster_documents`` would, and writes the input columns plus dup_cluster,
 is_canonical, cluster_size, dup_similarity (types as in ``transform.schema``) to ``DIR`` as zstd
 Parquet parts, each written atomically. url and published are optional (url "" and published
 null when absent).
 
 Texts never all sit in memory: pass 1 streams row groups through a process pool that returns
-per-document sketches (16-bit signatures, 384 B/doc), LSH bands are split between the processes
+per-document sketches (16-bit signatures), LSH bands are split between the processes
 (signatures shared through a memory-mapped file), pass 2 re-reads only the texts that occur in
 a plausible pair, to verify them, and the pool writes the output parts. The pool is started
-before the big arrays exist, so forked workers do not carry copies of them.
-
-Measured with benchmarks/dedup_scale.py on 2 shared cores (generated ~1.3k-char docs), see the
-table in that module's docstring: 1M docs in ~5 min at ~2.5 GB peak (PSS of all processes).
+before the big arrays exist, so forked workers do not carry copies of them. Each stage's wall
+and CPU seconds (parent and workers) come back with the counts, so growth can be followed per
+stage (benchmarks/dedup_scale.py prints them; figures in docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,20 +34,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from transform.dedup import (
-    ClusterColumns,
-    DocMeta,
-    Edges,
-    NearDuplicateRule,
-    Sketches,
-    cluster_columns,
-    exact_representatives,
-    plausible_candidates,
-    plausible_lsh_pairs,
-    sketch_texts,
-    verified_edges,
-)
-from transform.normalize import normalize_for_dedup
+from transform.dedup.batch import ClusterColumns, DocMeta, cluster_columns, exact_representatives
+from transform.dedup.lsh import plausible_candidates, plausible_lsh_pairs
+from transform.dedup.sketch import Sketches, sketch_texts
+from transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
 from transform.schema import DOCUMENT_FIELDS
 from transform.write import write_parquet_atomic
 
@@ -149,7 +139,7 @@ def _sketch_group(group: RowGroup) -> tuple[Sketches, np.ndarray]:
     """Pass 1 for one row group: sketches and text lengths (the texts are dropped here)."""
     texts = _texts(group)
     chars = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    return sketch_texts([normalize_for_dedup(t) for t in texts]), chars
+    return sketch_texts(texts), chars
 
 
 def _band_share(
@@ -164,48 +154,72 @@ def _band_share(
 def _verify_share(groups: list[RowGroup], pairs: np.ndarray, rule: NearDuplicateRule) -> Edges:
     """Pass 2: read and normalise only the texts these pairs need (pairs use input row numbers)."""
     needed = np.unique(pairs)
-    normalized = {}
+    texts = {}
     for group in groups:
         first, last = np.searchsorted(needed, [group.first_row, group.first_row + group.rows])
         wanted = needed[first:last].tolist()
         if wanted:
-            texts = _texts(group, [r - group.first_row for r in wanted])
-            normalized.update(zip(wanted, map(normalize_for_dedup, texts)))
-    return verified_edges(pairs, normalized.__getitem__, rule)
+            texts.update(zip(wanted, _texts(group, [r - group.first_row for r in wanted])))
+    return verified_edges(pairs, texts.__getitem__, rule)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
 
-def cluster_parquet(
-    groups: list[RowGroup], meta: pa.Table, pool: ProcessPoolExecutor, workers: int
-) -> tuple[ClusterColumns, dict]:
-    """Dedup columns for every input row (input order), and the time each pass took."""
-    timings, rule = {}, NearDuplicateRule()
-    started = time.monotonic()
-    sketches, rank, chars = _sketches(pool, groups, meta)
-    representative = exact_representatives(sketches.take(rank, signatures=False))
-    timings["sketch_s"] = time.monotonic() - started
-    started = time.monotonic()
-    find_pairs = functools.partial(_plausible_pairs, pool, workers)
-    pairs = rank[plausible_lsh_pairs(sketches, representative, rule, rank=rank, find_pairs=find_pairs)]  # input rows
-    timings["candidates_s"] = time.monotonic() - started
-    started = time.monotonic()
-    halves = np.array_split(pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))], workers)
-    edges = Edges.concat(list(pool.map(_verify_share, [groups] * workers, halves, [rule] * workers)))
-    timings["verify_s"] = time.monotonic() - started
-    timings["plausible_pairs"], timings["edges"] = len(pairs), len(edges.left)
-    return _columns_in_input_order(meta, chars, rank, representative, edges), timings
+def _with_cpu(function, *args):
+    """``function(*args)`` and the CPU seconds it took in the process that ran it."""
+    started = time.process_time()
+    result = function(*args)
+    return result, time.process_time() - started
 
 
-def _sketches(
-    pool: ProcessPoolExecutor, groups: list[RowGroup], meta: pa.Table
-) -> tuple[Sketches, np.ndarray, np.ndarray]:
+class StageClock:
+    """Wall and CPU seconds per stage, CPU counted in the parent and in the pool's workers."""
+
+    def __init__(self, pool: ProcessPoolExecutor):
+        self.pool, self.timings, self._worker_cpu = pool, {}, 0.0
+
+    @contextmanager
+    def stage(self, name: str):
+        wall, cpu, self._worker_cpu = time.monotonic(), time.process_time(), 0.0
+        yield
+        self.timings[f"{name}_s"] = round(time.monotonic() - wall, 2)
+        self.timings[f"{name}_cpu_s"] = round(time.process_time() - cpu + self._worker_cpu, 2)
+
+    def map(self, function, *iterables) -> list:
+        """``pool.map`` that adds the workers' CPU seconds to the current stage."""
+        results = []
+        for result, cpu in self.pool.map(functools.partial(_with_cpu, function), *iterables):
+            self._worker_cpu += cpu
+            results.append(result)
+        return results
+
+
+def cluster_parquet(groups: list[RowGroup], meta: pa.Table, clock: StageClock, workers: int) -> ClusterColumns:
+    """Dedup columns for every input row (input order); stage times go to `clock`."""
+    rule = NearDuplicateRule()
+    with clock.stage("sketch"):
+        sketches, rank, chars = _sketches(clock, groups, meta)
+        representative = exact_representatives(sketches.take(rank, signatures=False))
+    with clock.stage("candidates"):
+        find_pairs = functools.partial(_plausible_pairs, clock, workers)
+        lsh_pairs = plausible_lsh_pairs(sketches, representative, rule, rank=rank, find_pairs=find_pairs)
+        pairs = rank[lsh_pairs]  # input row numbers
+    with clock.stage("verify"):
+        halves = np.array_split(pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))], workers)
+        edges = Edges.concat(clock.map(_verify_share, [groups] * workers, halves, [rule] * workers))
+    with clock.stage("cluster"):
+        columns = _columns_in_input_order(meta, chars, rank, representative, edges)
+    clock.timings["plausible_pairs"], clock.timings["edges"] = len(pairs), len(edges.left)
+    return columns
+
+
+def _sketches(clock: StageClock, groups: list[RowGroup], meta: pa.Table) -> tuple[Sketches, np.ndarray, np.ndarray]:
     """Pass 1 in the pool: sketches and text lengths in input order, and the rank (input row of
     each row in doc_id order)."""
     sketches, chars = [], []
-    for sketch, text_chars in pool.map(_sketch_group, groups):
+    for sketch, text_chars in clock.map(_sketch_group, groups):
         sketches.append(sketch)
         chars.append(text_chars)
     doc_ids = np.asarray(meta.column("doc_id").to_numpy(zero_copy_only=False), dtype=object)
@@ -214,7 +228,7 @@ def _sketches(
 
 
 def _plausible_pairs(
-    pool: ProcessPoolExecutor,
+    clock: StageClock,
     workers: int,
     signatures: np.ndarray,
     sizes: np.ndarray,
@@ -228,7 +242,7 @@ def _plausible_pairs(
         np.save(f"{folder}/signatures.npy", signatures)
         np.save(f"{folder}/sizes.npy", sizes)
         shares = [list(range(signatures.shape[1] // rows))[w::workers] for w in range(workers)]
-        found = list(pool.map(functools.partial(_band_share, folder, rule=rule, rows=rows, is_new=is_new), shares))
+        found = clock.map(functools.partial(_band_share, folder, rule=rule, rows=rows, is_new=is_new), shares)
     return np.unique(np.concatenate(found), axis=0) if found else np.empty((0, 2), np.int64)
 
 
@@ -300,7 +314,7 @@ def _rows_of(columns: ClusterColumns, rows: slice) -> ClusterColumns:
 
 
 def write_output(
-    pool: ProcessPoolExecutor, groups: list[RowGroup], columns: ClusterColumns, out: Path,
+    clock: StageClock, groups: list[RowGroup], columns: ClusterColumns, out: Path,
     partitions: dict[str, dict[str, str]] | None = None,
 ) -> list[Path]:
     """out/part-NNNNN.parquet, written by the pool beside `out` and swapped in whole.
@@ -316,7 +330,7 @@ def write_output(
     staging.mkdir(parents=True)
     paths = [staging / f"part-{number:05d}.parquet" for number in range(len(parts))]
     values = [(partitions or {}).get(part[0].file, {}) for part in parts]
-    list(pool.map(_write_part, parts, [_rows_of(columns, s) for s in slices], paths, values))
+    clock.map(_write_part, parts, [_rows_of(columns, s) for s in slices], paths, values)
     if out.exists():
         os.replace(out, previous)
     os.replace(staging, out)
@@ -331,13 +345,13 @@ def dedup_parquet(input: Path, out: Path, dask_address: str | None = None, worke
     groups = row_groups(files)  # fails early on unreadable files and missing columns
     meta = read_meta(files)
     with _pool(workers) as pool:  # started before the big arrays exist, so workers do not copy them
+        clock = StageClock(pool)
         if dask_address:
-            columns, timings = _cluster_on_dask(files, meta, dask_address)
+            columns = _cluster_on_dask(files, meta, dask_address)
         else:
-            columns, timings = cluster_parquet(groups, meta, pool, workers)
-        started_writing = time.monotonic()
-        written = write_output(pool, groups, columns, Path(out), hive_partitions(files, Path(input)))
-        timings["write_s"] = time.monotonic() - started_writing
+            columns = cluster_parquet(groups, meta, clock, workers)
+        with clock.stage("write"):
+            written = write_output(clock, groups, columns, Path(out), hive_partitions(files, Path(input)))
     sizes = columns.cluster_size
     return {
         "documents": int(sizes.size),
@@ -346,26 +360,23 @@ def dedup_parquet(input: Path, out: Path, dask_address: str | None = None, worke
         "documents_in_clusters": int((sizes > 1).sum()),
         "files": [str(p) for p in written],
         "seconds": round(time.monotonic() - started, 2),
-        **timings,
+        **clock.timings,
     }
 
 
-def _cluster_on_dask(files: Sequence[Path], meta: pa.Table, address: str) -> tuple[ClusterColumns, dict]:
-    """The same columns computed on a Dask cluster (transform.dedup_dask)."""
+def _cluster_on_dask(files: Sequence[Path], meta: pa.Table, address: str) -> ClusterColumns:
+    """The same columns computed on a Dask cluster (transform.dedup.dask)."""
     from distributed import Client
 
-    from transform.dedup_dask import cluster_documents_dask
+    from transform.dedup.dask import cluster_documents_dask
 
     with Client(address) as client:
         frame = cluster_documents_dask([str(f) for f in files], client)
     frame = frame.set_index("doc_id").loc[meta.column("doc_id").to_pylist()]
-    return (
-        ClusterColumns(
-            dup_cluster=frame["dup_cluster"].tolist(),
-            is_canonical=frame["is_canonical"].to_numpy(bool),
-            cluster_size=frame["cluster_size"].to_numpy(np.int32),
-            similarity=frame["similarity"].to_numpy(float),
-            containment=frame["containment"].to_numpy(float),
-        ),
-        {},
+    return ClusterColumns(
+        dup_cluster=frame["dup_cluster"].tolist(),
+        is_canonical=frame["is_canonical"].to_numpy(bool),
+        cluster_size=frame["cluster_size"].to_numpy(np.int32),
+        similarity=frame["similarity"].to_numpy(float),
+        containment=frame["containment"].to_numpy(float),
     )

@@ -1,12 +1,14 @@
 """The persisted incremental index: old ids survive new pages, bridges merge by rule, saves are atomic."""
 
+import json
 import random
 
+import numpy as np
 import pytest
 from dev_site import ARTICLES, doc_id
 
 from transform.dedup import DedupDoc, cluster_documents, cluster_id
-from transform.dedup_index import DedupIndex, parquet_text_lookup
+from transform.dedup.index import FORMAT_VERSION, DedupIndex, parquet_text_lookup
 
 
 def _doc(row: dict) -> DedupDoc:
@@ -108,7 +110,7 @@ def test_killed_save_leaves_the_old_index_usable(tmp_path, monkeypatch):
     def killed(*args, **kwargs):
         raise KeyboardInterrupt("killed while writing signatures")
 
-    monkeypatch.setattr("transform.dedup_index.np.save", killed)
+    monkeypatch.setattr("transform.dedup.index.np.save", killed)
     with pytest.raises(KeyboardInterrupt):
         index.save()
     monkeypatch.undo()
@@ -134,3 +136,38 @@ def test_matching_old_docs_without_text_lookup_is_an_error(tmp_path):
     index.update(DOCS[::2])
     with pytest.raises(ValueError, match="text_lookup"):
         index.update(DOCS[1::2])
+
+
+def _as_format_1(folder):
+    """Rewrite a saved index as the first format wrote it: same rows, signatures of another algorithm."""
+    [generation] = folder.glob("gen-*")
+    (generation / "index.json").write_text('{"format": 1, "documents": 34}')
+    signatures = np.load(generation / "signatures.npy")
+    np.save(generation / "signatures.npy", signatures ^ np.uint16(0x5A5A))
+
+
+def test_an_older_index_is_migrated_keeping_its_clusters(tmp_path):
+    index = DedupIndex.open(tmp_path / "index", _lookup)
+    expected = index.update(DOCS[::2])
+    index.save()
+    _as_format_1(tmp_path / "index")
+    migrated = DedupIndex.open(tmp_path / "index", _lookup)
+    assert migrated.assignments() == expected
+    after = migrated.update(DOCS[1::2])
+    assert _partition(after) == _partition(cluster_documents(DOCS))
+    assert all(after[doc_id].dup_cluster == a.dup_cluster for doc_id, a in expected.items())
+    migrated.save()
+    assert json.loads((tmp_path / "index" / "gen-000002" / "index.json").read_text())["format"] == FORMAT_VERSION
+
+
+def test_an_older_index_without_text_lookup_is_a_clear_error(tmp_path):
+    index = DedupIndex.open(tmp_path / "index", _lookup)
+    index.update(DOCS)
+    index.save()
+    _as_format_1(tmp_path / "index")
+    with pytest.raises(ValueError, match="older cuishou.*text_lookup"):
+        DedupIndex.open(tmp_path / "index")
+    [generation] = (tmp_path / "index").glob("gen-*")
+    (generation / "index.json").write_text(json.dumps({"format": FORMAT_VERSION + 1}))
+    with pytest.raises(ValueError, match="newer"):
+        DedupIndex.open(tmp_path / "index", _lookup)

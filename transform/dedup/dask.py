@@ -22,23 +22,10 @@ import numpy as np
 import pandas as pd
 from distributed import Client
 
-from transform.dedup import (
-    BANDS,
-    MAX_BUCKET_NEIGHBOURS,
-    ROWS,
-    DocMeta,
-    Edges,
-    NearDuplicateRule,
-    Sketches,
-    _band_pairs,
-    band_keys,
-    cluster_columns,
-    exact_representatives,
-    plausible_pairs,
-    sketch_texts,
-    verified_edges,
-)
-from transform.normalize import normalize_for_dedup
+from transform.dedup.batch import DocMeta, cluster_columns, exact_representatives
+from transform.dedup.lsh import BANDS, MAX_BUCKET_NEIGHBOURS, ROWS, _band_pairs, band_keys, plausible_pairs
+from transform.dedup.sketch import NUM_PERM, Sketches, sketch_texts
+from transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
 
 _SKETCH_META = pd.DataFrame(
     {
@@ -73,7 +60,7 @@ def _published_strings(values: pd.Series) -> list[str | None]:
 
 def _sketch_partition(frame: pd.DataFrame) -> pd.DataFrame:
     texts = ["" if t is None else t for t in frame["text"].tolist()]
-    sketches = sketch_texts([normalize_for_dedup(t) for t in texts])
+    sketches = sketch_texts(texts)
     return pd.DataFrame(
         {
             "doc_id": frame["doc_id"].astype(object).to_numpy(),
@@ -106,7 +93,7 @@ def _band_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _signature_matrix(column: pd.Series) -> np.ndarray:
     if len(column) == 0:
-        return np.empty((0, BANDS * ROWS), dtype=np.uint16)
+        return np.empty((0, NUM_PERM), dtype=np.uint16)
     return np.frombuffer(b"".join(column.tolist()), dtype=np.uint16).reshape(len(column), -1)
 
 
@@ -134,7 +121,7 @@ def _plausible_partition(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _verify_partition(frame: pd.DataFrame) -> pd.DataFrame:
-    texts = [normalize_for_dedup(t or "") for t in frame["text_left"].tolist() + frame["text_right"].tolist()]
+    texts = [t or "" for t in frame["text_left"].tolist() + frame["text_right"].tolist()]
     index = np.arange(len(frame))
     edges = verified_edges(np.stack((index, index + len(frame)), axis=1), texts.__getitem__, NearDuplicateRule())
     return pd.DataFrame(

@@ -18,13 +18,16 @@ cluster's smallest doc_id comes in its first batch.
 
 On disk (``folder/gen-N/`` plus a ``CURRENT`` pointer, swapped by rename): ``docs.parquet``
 (doc_id, url, published, text_chars, text_hash, flags, shingle_count, founder, best
-similarities: 62 B/doc zstd) and ``signatures.npy`` (192 x 16-bit MinHash: 384 B/doc): measured
-446 B/doc, so 1M docs take ~450 MB on disk and ~1 GB in memory as Arrow + numpy. Measured on
-generated docs: indexing 90k docs 24 s, then a 10k-doc update against them 5.3 s (old texts read
-back through ``parquet_text_lookup``), save 0.2 s. Texts are not stored: verifying a new-vs-old candidate pair needs
-the old text, which ``text_lookup(doc_ids) -> {doc_id: text}`` supplies (back it with the corpus
-Parquet: ``parquet_text_lookup``). A save writes a new generation and only then swaps the pointer,
-so a run killed mid-save leaves the previous index intact.
+similarities) and ``signatures.npy`` (16-bit MinHash values), with ``index.json`` naming the
+format and the signature algorithm. Texts are not stored: verifying a new-vs-old candidate pair
+needs the old text, which ``text_lookup(doc_ids) -> {doc_id: text}`` supplies (back it with the
+corpus Parquet: ``parquet_text_lookup``). A save writes a new generation and only then swaps
+the pointer, so a run killed mid-save leaves the previous index intact.
+
+An index written by an older cuishou (another format or signature algorithm) is migrated when
+opened with a text_lookup: its clusters, founders and similarities are kept and every document
+is sketched again from its text, so the next save writes the current format. Without a
+text_lookup, opening it is a clear error rather than a silent mismatch of signatures.
 """
 
 from __future__ import annotations
@@ -41,30 +44,26 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from transform.dedup import (
-    NUM_PERM,
+from transform.dedup.batch import (
     ClusterAssignment,
     ClusterColumns,
     DedupDoc,
     DocMeta,
-    Edges,
-    NearDuplicateRule,
-    Sketches,
     assemble_columns,
     best_similarities,
     cluster_id,
     component_roots,
     exact_links,
     exact_representatives,
-    plausible_lsh_pairs,
-    sketch_texts,
-    verified_edges,
 )
-from transform.normalize import normalize_for_dedup
+from transform.dedup.lsh import plausible_lsh_pairs
+from transform.dedup.sketch import NUM_PERM, SIGNATURE_ALGORITHM, Sketches, sketch_texts
+from transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
 from transform.write import write_text_atomic
 
 TextLookup = Callable[[Sequence[str]], Mapping[str, str]]
-FORMAT_VERSION = 1  # bump when _SCHEMA or the signature layout changes
+FORMAT_VERSION = 2  # bump when _SCHEMA or the signature layout changes (2: rensa R-MinHash, per-char key)
+_MIGRATION_BATCH = 20_000  # documents re-sketched per text_lookup call when migrating
 _POINTER = "CURRENT"
 
 
@@ -100,11 +99,19 @@ class DedupIndex:
             return cls(folder, _SCHEMA.empty_table(), np.empty((0, NUM_PERM), np.uint16), text_lookup)
         generation = folder / pointer.read_text().strip()
         manifest = json.loads((generation / "index.json").read_text())
-        if manifest["format"] != FORMAT_VERSION:
-            raise ValueError(f"{folder}: index format {manifest['format']}, this cuishou reads {FORMAT_VERSION}")
+        if manifest["format"] > FORMAT_VERSION:
+            raise ValueError(
+                f"{folder}: index format {manifest['format']} is newer than this cuishou ({FORMAT_VERSION})"
+            )
         docs = pq.read_table(generation / "docs.parquet", schema=_SCHEMA)
-        signatures = np.load(generation / "signatures.npy")
-        return cls(folder, docs, signatures, text_lookup)
+        if manifest["format"] == FORMAT_VERSION and manifest.get("signatures") == SIGNATURE_ALGORITHM:
+            return cls(folder, docs, np.load(generation / "signatures.npy"), text_lookup)
+        if text_lookup is None:
+            raise ValueError(
+                f"{folder}: index format {manifest['format']} was written by an older cuishou; open it with a "
+                "text_lookup (the corpus) to migrate it, or delete the folder to rebuild it from the corpus"
+            )
+        return cls(folder, *_migrated(docs, text_lookup), text_lookup)
 
     def save(self) -> None:
         """Write a new generation, then point CURRENT at it (a killed save keeps the old one)."""
@@ -118,7 +125,7 @@ class DedupIndex:
         generation.mkdir()
         pq.write_table(self._docs, generation / "docs.parquet", compression="zstd")
         np.save(generation / "signatures.npy", self._signatures)
-        manifest = {"format": FORMAT_VERSION, "documents": self._docs.num_rows}
+        manifest = {"format": FORMAT_VERSION, "signatures": SIGNATURE_ALGORITHM, "documents": self._docs.num_rows}
         (generation / "index.json").write_text(json.dumps(manifest))
         _fsync_files(generation)
         write_text_atomic(self.folder / _POINTER, name)
@@ -158,8 +165,8 @@ class DedupIndex:
 
     def _add(self, new_docs: list[DedupDoc]) -> list[str]:
         """Index and match `new_docs`; returns every indexed doc_id (insertion order)."""
-        normalized_new = [normalize_for_dedup(d.text) for d in new_docs]
-        new_sketches = sketch_texts(normalized_new)
+        new_texts = [d.text for d in new_docs]
+        new_sketches = sketch_texts(new_texts)
         old_rows = len(self)
         docs = pa.concat_tables([self._docs, _new_rows(new_docs, new_sketches)])
         doc_ids = docs.column("doc_id").to_pylist()
@@ -168,7 +175,7 @@ class DedupIndex:
         sketches = _sketches(docs, signatures)  # insertion order
         is_new = rank >= old_rows
         representative = exact_representatives(sketches.take(rank, signatures=False))
-        edges = self._verified_edges(doc_ids, rank, sketches, representative, is_new, normalized_new, old_rows)
+        edges = self._verified_edges(doc_ids, rank, sketches, representative, is_new, new_texts, old_rows)
         self._docs = _merged(docs, doc_ids, rank, representative, edges, self._row_of)
         self._signatures = signatures
         self._row_of.update((d.doc_id, old_rows + i) for i, d in enumerate(new_docs))
@@ -181,7 +188,7 @@ class DedupIndex:
         sketches: Sketches,
         representative: np.ndarray,
         is_new: np.ndarray,
-        normalized_new: list[str],
+        new_texts: list[str],
         old_rows: int,
     ) -> Edges:
         """Candidate pairs with at least one new doc, estimated, then verified on exact shingles."""
@@ -190,11 +197,10 @@ class DedupIndex:
         rows = rank[pairs]  # insertion rows
         old_needed = np.unique(rows[rows < old_rows]).tolist()
         old_texts = self._old_texts([doc_ids[r] for r in old_needed])
-        normalized = {r: normalize_for_dedup(old_texts[doc_ids[r]]) for r in old_needed}
 
         def text_of(rank_row: int) -> str:
             row = int(rank[rank_row])
-            return normalized_new[row - old_rows] if row >= old_rows else normalized[row]
+            return new_texts[row - old_rows] if row >= old_rows else old_texts[doc_ids[row]]
 
         return verified_edges(pairs, text_of, rule)
 
@@ -205,11 +211,7 @@ class DedupIndex:
             raise ValueError(
                 f"{len(doc_ids)} new-vs-old candidate pairs need old texts: open the index with a text_lookup"
             )
-        texts = self.text_lookup(doc_ids)
-        missing = [d for d in doc_ids if d not in texts]
-        if missing:
-            raise ValueError(f"text_lookup has no text for {len(missing)} indexed doc(s), e.g. {missing[0]}")
-        return texts
+        return _texts_of(self.text_lookup, doc_ids)
 
     def _columns(self, doc_ids: list[str]) -> ClusterColumns:
         """Dedup columns in insertion order, from the stored founders and similarities."""
@@ -228,6 +230,28 @@ class DedupIndex:
         )
         similarities = docs.column("jaccard").to_numpy(), docs.column("containment").to_numpy()
         return assemble_columns(meta, roots, names, *similarities)
+
+
+def _texts_of(text_lookup: TextLookup, doc_ids: list[str]) -> Mapping[str, str]:
+    """``text_lookup(doc_ids)``, an error if it lacks any of them."""
+    texts = text_lookup(doc_ids)
+    missing = [d for d in doc_ids if d not in texts]
+    if missing:
+        raise ValueError(f"text_lookup has no text for {len(missing)} indexed doc(s), e.g. {missing[0]}")
+    return texts
+
+
+def _migrated(docs: pa.Table, text_lookup: TextLookup) -> tuple[pa.Table, np.ndarray]:
+    """An older index's rows with every sketch column computed again from the texts (clusters kept)."""
+    doc_ids = docs.column("doc_id").to_pylist()
+    parts = []
+    for start in range(0, len(doc_ids), _MIGRATION_BATCH):
+        batch = doc_ids[start : start + _MIGRATION_BATCH]
+        texts = _texts_of(text_lookup, batch)
+        parts.append(sketch_texts([texts[d] for d in batch]))
+    sketches = Sketches.concat(parts) if parts else sketch_texts([])
+    columns = {name: getattr(sketches, name) for name in ("text_hash", "has_shingles", "is_empty", "shingle_count")}
+    return _with_columns(docs, **columns), sketches.signatures
 
 
 _SCHEMA = pa.schema(

@@ -10,7 +10,7 @@ import pytest
 from dev_site import ARTICLES, doc_id
 
 from transform.dedup import DedupDoc, cluster_documents
-from transform.dedup_table import dedup_parquet
+from transform.dedup.table import dedup_parquet
 from transform.schema import DOCUMENT_SCHEMA
 
 DOC_IDS = [doc_id(r["url"]) for r in ARTICLES]
