@@ -49,7 +49,8 @@ def test_documents_follow_the_schema_and_contract(crawled_corpus, gold):
     for row in rows:
         assert row["title"] not in row["text"].split("\n"), "title line left in text"
         assert row["host"] == row["url"].split("/")[2]
-        assert str(row["published"]) if row["published"] else True
+        published = row["published"].isoformat() if row["published"] else None
+        assert published == by_url[row["url"]]["published"]
         for facet, labels in LABELS.items():
             assert set(row[facet]) <= labels
         assert row["text_chars"] == len(row["text"]) > 50
