@@ -118,7 +118,7 @@ def _gate_input(
     (the lead paragraph inside one does not make it the article), except on a thread, whose
     replies are its content; so are dated posts under repeated headings."""
     items = [] if thread else candidates.containers(anchor, None)
-    archive = 0 if thread else archive_posts(tree, nodes, items, lead_paragraph(text))
+    archive = 0 if thread else archive_posts(tree, nodes, items)
     return GateInput(
         title, text, LinkIndex.of(link_texts), titles, signals, thread, comment_texts(items)[1], len(items), archive,
         listing_items(tree),

@@ -55,7 +55,6 @@ COMMENT_LIST_MIN_CHARS = 200  # with no article beside them: a list of comments 
 ARCHIVE_MIN_POSTS = 3  # this many dated posts, each under a heading of one repeated class: an archive
 ARCHIVE_POST_MIN_CHARS = 150  # a post's text between its heading and the next one
 POST_HEADING_MAX_CHARS = 60
-LEAD_PROBE_CHARS = 30  # the lead is looked for in a post by its first characters
 _SENTENCE_END = re.compile(r"[。！？!?；;]$")
 
 
@@ -119,13 +118,10 @@ def listing_items(tree: LexborHTMLParser) -> tuple[str, ...]:
     return tuple(texts)
 
 
-def archive_posts(tree: LexborHTMLParser, nodes: TextNodes, comment_items: list[LexborNode], lead: str | None) -> int:
+def archive_posts(tree: LexborHTMLParser, nodes: TextNodes, comment_items: list[LexborNode]) -> int:
     """How many dated posts the page shows under distinct headings of one repeated class
-    (post-title, entry-title ...), the main text's lead among them: a blog archive or a listing
-    with full teasers. 0 when there is no such run, or when the main text lies outside the posts
-    (an article with dated related-story cards). Headers of comment items are not post headings."""
-    if lead is None:
-        return 0
+    (post-title, entry-title ...): a blog archive or a listing with full teasers. 0 when there is
+    no such run. Headers of comment items (a commenter's name) are not post headings."""
     if tree.body is None:
         return 0
     groups: dict[tuple[str, str], list[LexborNode]] = {}
@@ -137,22 +133,19 @@ def archive_posts(tree: LexborHTMLParser, nodes: TextNodes, comment_items: list[
         if 0 < len(text) <= POST_HEADING_MAX_CHARS and not _SENTENCE_END.search(text) and not DATE.search(text):
             groups.setdefault((node.tag, node.attributes.get("class") or ""), []).append(node)
     candidates = [group for group in groups.values() if len({squash(n.text()) for n in group}) >= ARCHIVE_MIN_POSTS]
-    return max((_dated_posts(nodes, headings, lead) for headings in candidates), default=0)
+    return max((_dated_posts(nodes, headings) for headings in candidates), default=0)
 
 
-def _dated_posts(nodes: TextNodes, headings: list[LexborNode], lead: str) -> int:
-    """Headings followed, before the next one, by a date and ARCHIVE_POST_MIN_CHARS of text, if
-    one of those posts holds the lead. The last heading's text runs on into the page's footer, so
-    it is not counted."""
+def _dated_posts(nodes: TextNodes, headings: list[LexborNode]) -> int:
+    """Headings followed, before the next one, by a date and ARCHIVE_POST_MIN_CHARS of text. The
+    last heading's text runs on into the page's footer, so it is not counted."""
     starts = sorted({index for heading in headings if (index := nodes.first_index(heading)) is not None})
-    probe = lead.lstrip("|-*•·")[:LEAD_PROBE_CHARS]  # a table row or list item's lead: its text
-    posts, holds_lead = 0, False
+    posts = 0
     for start, end in zip(starts, starts[1:]):
         text = nodes.joined[nodes.starts[start]:nodes.starts[end]]
-        if len(squashed := squash(text)) >= ARCHIVE_POST_MIN_CHARS and DATE.search(text):
+        if len(squash(text)) >= ARCHIVE_POST_MIN_CHARS and DATE.search(text):
             posts += 1
-            holds_lead = holds_lead or probe in squashed
-    return posts if holds_lead else 0
+    return posts
 
 
 @dataclass(frozen=True)
@@ -181,8 +174,13 @@ def _error_page(text: _Lines) -> str | None:
 
 
 def _archive(text: _Lines) -> str | None:
+    """Several dated posts under headings of their own, on a page that does not signal one article
+    (its headline repeated with a date, article markup): a live blog or an article with dated
+    related-story cards signals itself, a blog's month archive shows the blog's name."""
     posts = text.page.archive_posts
-    return f"archive: {posts} dated posts, each under its own heading" if posts >= ARCHIVE_MIN_POSTS else None
+    if posts >= ARCHIVE_MIN_POSTS and not text.page.signals_article:
+        return f"archive: {posts} dated posts, each under its own heading"
+    return None
 
 
 def _comment_list(text: _Lines) -> str | None:
