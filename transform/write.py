@@ -17,7 +17,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA
+from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION, URL_SCHEMA
+from transform.versions import DocVersion, UrlState, Versions, fold_run, fold_runs, needs_refold, settle
 
 TARGET_ROW_GROUP_BYTES = 64 * 1024 * 1024
 ROWS_PER_FILE = 100_000
@@ -102,10 +103,12 @@ def _parts_except(folder: Path, skip_run: str | None) -> list[Path]:
 
 
 def remove_run_parts(out: Path, run_id: str) -> None:
-    """Delete what a run wrote to documents/ and pages/ (an interrupted run being redone or dropped)."""
+    """Delete what a run wrote to documents/ and pages/, and its URL states (an interrupted run being
+    redone or dropped)."""
     for table in ("documents", "pages"):
         for path in run_parts(out / table, run_id):
             path.unlink()
+    _url_snapshot(out, run_id).unlink(missing_ok=True)
 
 
 def write_corpus(out: Path, run_id: str, documents: list[dict], pages: list[dict]) -> dict[str, list[Path]]:
@@ -132,25 +135,108 @@ def corpus_doc_ids(out: Path, skip_run: str | None = None) -> set[str]:
 
 
 CLUSTER_COLUMNS = ("dup_cluster", "is_canonical", "cluster_size", "dup_similarity")
+VERSION_COLUMNS = ("is_current", "superseded_by")
+# the columns of a document row that later runs change; schema_version too, when they migrate its file
+RUN_COLUMNS = (*CLUSTER_COLUMNS, *VERSION_COLUMNS, "schema_version")
 
 
-def refresh_cluster_columns(out: Path, assignments: dict[str, dict], skip_run: str) -> list[Path]:
-    """Rewrite earlier runs' document files whose cluster columns changed (a merge, a new canonical).
+def refresh_document_columns(out: Path, columns: dict[str, dict]) -> list[Path]:
+    """Rewrite the document files whose cluster or version columns changed (a merge, a new canonical,
+    a new version, a page gone), each file at most once; ``columns``: doc_id → the wanted values.
 
-    Only doc_id and the cluster columns are read to compare; a file is read whole only to be rewritten.
+    A file of an older schema is rewritten to the current one (its new columns filled, its
+    schema_version raised). Only doc_id and these columns are read to compare; a file is read
+    whole only to be rewritten.
     """
     rewritten = []
-    for path in _parts_except(out / "documents", skip_run):
-        clusters = pq.read_table(path, columns=["doc_id", *CLUSTER_COLUMNS], schema=DOCUMENT_SCHEMA)
-        ids = clusters.column("doc_id").to_pylist()
-        current = {name: clusters.column(name).to_pylist() for name in CLUSTER_COLUMNS}
-        wanted = {name: [assignments[i][name] if i in assignments else current[name][k] for k, i in enumerate(ids)]
-                  for name in CLUSTER_COLUMNS}
+    for path in sorted((out / "documents").glob("**/*.parquet")):
+        stored = pq.read_table(path, columns=["doc_id", *RUN_COLUMNS], schema=DOCUMENT_SCHEMA)
+        ids = stored.column("doc_id").to_pylist()
+        current = {name: stored.column(name).to_pylist() for name in RUN_COLUMNS}
+        wanted = {name: [columns.get(i, {}).get(name, current[name][k]) for k, i in enumerate(ids)]
+                  for name in (*CLUSTER_COLUMNS, *VERSION_COLUMNS)}
+        wanted["schema_version"] = [SCHEMA_VERSION] * len(ids)
         if wanted == current:
             continue
         table = pq.read_table(path, schema=DOCUMENT_SCHEMA)
-        for name in CLUSTER_COLUMNS:
+        for name in RUN_COLUMNS:
             field = table.schema.field(name)
             table = table.set_column(table.schema.get_field_index(name), field, pa.array(wanted[name], field.type))
         rewritten.append(write_parquet_atomic(table, path))
     return rewritten
+
+
+# ---------------------------------------------------------------- URL states (urls/)
+
+URL_TABLE = Path("urls") / "urls.parquet"
+_URL_SNAPSHOTS = Path("state") / "urls"
+_EVIDENCE = ["url", "host", "outcome", "status", "doc_id", "fetched_at", "run_id"]
+
+
+def _url_snapshot(out: Path, run_id: str) -> Path:
+    """The URL states as a run left them: the next run's starting point, kept apart from urls/,
+    which a killed run may already have rewritten."""
+    return out / _URL_SNAPSHOTS / f"{run_id}.parquet"
+
+
+def _previous_snapshot(out: Path, run_id: str) -> Path | None:
+    """The states of the latest other run: a finished one, since an unfinished run's files are
+    removed before another run starts (``remove_run_parts``)."""
+    earlier = sorted(p for p in (out / _URL_SNAPSHOTS).glob("*.parquet") if p.stem != run_id)
+    return earlier[-1] if earlier else None
+
+
+def _pages_evidence(files: list[Path]) -> list[dict]:
+    if not files:
+        return []
+    return ds.dataset(files, format="parquet").to_table(columns=_EVIDENCE).to_pylist()
+
+
+def _ledger(out: Path) -> dict[str, list[dict]]:
+    """Every run's pages rows, by run."""
+    runs: dict[str, list[dict]] = {}
+    for row in _pages_evidence(sorted((out / "pages").glob("**/*.parquet"))):
+        runs.setdefault(row["run_id"], []).append(row)
+    return runs
+
+
+def _document_versions(out: Path) -> list[DocVersion]:
+    files = sorted((out / "documents").glob("**/*.parquet"))
+    if not files:
+        return []
+    table = ds.dataset(files, format="parquet").to_table(columns=["doc_id", "url", "fetched_at"])
+    return [DocVersion(**row) for row in table.to_pylist()]
+
+
+def read_url_states(path: Path) -> dict[str, UrlState]:
+    return {row["url"]: UrlState(**row) for row in pq.read_table(path, schema=URL_SCHEMA).to_pylist()}
+
+
+def update_url_states(out: Path, run_id: str, gone_after: int) -> tuple[Versions, list[Path]]:
+    """Fold this run's pages (its part of pages/) into the URL states the previous run left, and
+    write them: ``DIR/state/urls/RUN.parquet``, then ``DIR/urls/urls.parquet``.
+
+    Without a previous run's states (a corpus of schema 2 or older), or when this run's responses
+    are older than the states' (archives read out of order), the whole ledger is folded instead.
+    A resumed run starts again from the previous run's states, so it writes what an uninterrupted
+    run writes.
+    """
+    previous = _previous_snapshot(out, run_id)
+    pages = _pages_evidence(run_parts(out / "pages", run_id))
+    states = read_url_states(previous) if previous else None
+    if states is None or needs_refold(states, pages):
+        states = fold_runs(_ledger(out), gone_after)
+    else:
+        states = fold_run(states, pages, run_id, gone_after)
+    versions = settle(states, _document_versions(out))
+    table = pa.Table.from_pylist([_url_row(state) for state in versions.urls], schema=URL_SCHEMA)
+    written = [write_parquet_atomic(table, _url_snapshot(out, run_id))]
+    for stale in (out / _URL_SNAPSHOTS).glob("*.parquet"):
+        if stale.stem not in (run_id, previous and previous.stem):
+            stale.unlink()
+    written.append(write_parquet_atomic(table, out / URL_TABLE))
+    return versions, written
+
+
+def _url_row(state: UrlState) -> dict:
+    return {name: getattr(state, name) for name in URL_SCHEMA.names}
