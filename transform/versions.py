@@ -3,7 +3,7 @@
 A corpus built by scheduled runs must answer "what is on these sites now". Each run's ledger
 (its rows of ``pages/``) is folded into one ``UrlState`` per URL ever documented; the state
 decides ``is_current`` and ``superseded_by`` of every document row. Pure functions over plain
-data (pages rows as dicts); reading and writing are in ``transform.write``.
+data (``PageRow``: what a pages row says); reading and writing are in ``transform.write``.
 
 The rules, and why:
 
@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from extract.urls import host_of
 
@@ -43,9 +44,26 @@ GONE_AFTER = 2  # runs without the URL before it is gone
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
-def _failed(row: dict) -> bool:
-    status = row["status"]
-    return row["outcome"] in FAILED_OUTCOMES or status is not None and (status >= 500 or status == 429)
+class PageRow(NamedTuple):
+    """What a row of pages/ says about its URL, as the fold reads it (a tuple: a run has millions)."""
+
+    url: str
+    host: str
+    outcome: str
+    status: int | None
+    doc_id: str | None
+    fetched_at: datetime | None
+
+    @property
+    def failed(self) -> bool:
+        """A failure of the crawl, not an answer about the page: 5xx, 429, no response, not requested."""
+        status = self.status
+        return self.outcome in FAILED_OUTCOMES or status is not None and (status >= 500 or status == 429)
+
+    @property
+    def live_doc_id(self) -> str | None:
+        """The document this row shows live at its URL, if any."""
+        return self.doc_id if self.outcome in LIVE_OUTCOMES and self.doc_id else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,24 +88,29 @@ class UrlState:
     def live(self) -> bool:
         return self.gone_since is None
 
-    def met(self, row: dict, run_id: str) -> UrlState:
+    def met(self, row: PageRow, run_id: str) -> UrlState:
         """The state after a run met the URL (any outcome): it is linked, and its response is evidence."""
-        state = replace(self, unlinked_runs=0, unlinked_since=None)
-        at = row["fetched_at"]
+        at = row.fetched_at
         if at is None:  # never requested (robots.txt, a crawl limit): no evidence of its content
-            return state
-        if at >= state.last_fetched:
-            state = replace(state, last_fetched=at, last_status=row["status"])
-        doc_id = live_doc_id(row)
-        if doc_id is not None and at >= state.last_seen:
-            change = "back" if not state.live else "changed" if doc_id != state.current_doc_id else None
-            state = replace(state, current_doc_id=doc_id, last_seen=at, gone_since=None)
-            return state.changed(change, run_id)
-        if doc_id is not None:  # an older response than the last one seen (an older archive)
-            return replace(state, first_seen=min(state.first_seen, at))
-        if state.live and row["status"] in REMOVED_STATUSES and at > state.last_seen:
-            return replace(state, gone_since=at).changed("gone", run_id)
-        return state
+            return replace(self, unlinked_runs=0, unlinked_since=None) if self.unlinked_runs else self
+        newest = at >= self.last_fetched
+        current, first_seen, last_seen = self.current_doc_id, self.first_seen, self.last_seen
+        gone_since, change = self.gone_since, None
+        doc_id = row.live_doc_id
+        if doc_id is not None and at >= last_seen:
+            change = "back" if not self.live else "changed" if doc_id != current else None
+            current, last_seen, gone_since = doc_id, at, None
+        elif doc_id is not None:  # an older response than the last one seen (an older archive)
+            first_seen = min(first_seen, at)
+        elif self.live and row.status in REMOVED_STATUSES and at > last_seen:
+            gone_since, change = at, "gone"
+        # one constructor call: this runs once per URL per run
+        return UrlState(
+            url=self.url, host=self.host, current_doc_id=current, first_seen=first_seen, last_seen=last_seen,
+            last_fetched=at if newest else self.last_fetched, last_status=row.status if newest else self.last_status,
+            gone_since=gone_since, versions=self.versions, unlinked_runs=0, unlinked_since=None,
+            last_change=change or self.last_change, last_change_run=run_id if change else self.last_change_run,
+        )
 
     def unmet(self, host_time: datetime, run_id: str, gone_after: int) -> UrlState:
         """The state after a run that crawled the host cleanly (its latest response at ``host_time``)
@@ -103,49 +126,40 @@ class UrlState:
         return replace(self, last_change=change, last_change_run=run_id) if change else self
 
 
-def live_doc_id(row: dict) -> str | None:
-    """The document a pages row shows live at its URL, if any."""
-    return row["doc_id"] if row["outcome"] in LIVE_OUTCOMES and row["doc_id"] else None
-
-
-def first_state(row: dict, run_id: str) -> UrlState:
+def first_state(row: PageRow, run_id: str) -> UrlState:
     """The state of a URL documented for the first time by ``row``."""
-    at = row["fetched_at"]
-    return UrlState(url=row["url"], host=row["host"] or host_of(row["url"]), current_doc_id=row["doc_id"],
-                    first_seen=at, last_seen=at, last_fetched=at, last_status=row["status"], gone_since=None,
+    at = row.fetched_at
+    return UrlState(url=row.url, host=row.host or host_of(row.url), current_doc_id=row.doc_id,
+                    first_seen=at, last_seen=at, last_fetched=at, last_status=row.status, gone_since=None,
                     versions=1, unlinked_runs=0, unlinked_since=None, last_change="new", last_change_run=run_id)
 
 
-def run_time(pages: Iterable[dict]) -> datetime | None:
+def run_time(pages: Iterable[PageRow]) -> datetime | None:
     """When a run's evidence is from: its latest response (for an archive, the latest WARC-Date)."""
-    return max((row["fetched_at"] for row in pages if row["fetched_at"] is not None), default=None)
+    return max((row.fetched_at for row in pages if row.fetched_at is not None), default=None)
 
 
-def clean_hosts(pages: list[dict]) -> dict[str, datetime]:
+def clean_hosts(pages: list[PageRow]) -> dict[str, datetime]:
     """Hosts this run crawled cleanly (see the module docstring), with their latest response's time."""
-    if any(row["outcome"] == "archive_error" for row in pages):
+    if any(row.outcome == "archive_error" for row in pages):
         return {}  # a cut archive lost records of every host after the cut
     latest: dict[str, datetime] = {}
     failed: set[str] = set()
     for row in pages:
-        if _failed(row):
-            failed.add(row["host"])
-        elif row["fetched_at"] is not None and row["status"] is not None and 200 <= row["status"] < 400:
-            latest[row["host"]] = max(latest.get(row["host"], row["fetched_at"]), row["fetched_at"])
+        if row.failed:
+            failed.add(row.host)
+        elif row.fetched_at is not None and row.status is not None and 200 <= row.status < 400:
+            latest[row.host] = max(latest.get(row.host, row.fetched_at), row.fetched_at)
     return {host: at for host, at in latest.items() if host not in failed}
 
 
-def _latest_rows(pages: Iterable[dict]) -> dict[str, dict]:
+def _latest_rows(pages: Iterable[PageRow]) -> dict[str, PageRow]:
     """One row per URL: an input's older responses for a URL (outcome superseded) are not its state."""
-    rows: dict[str, dict] = {}
-    for row in pages:
-        if row["outcome"] != "superseded":
-            rows[row["url"]] = row
-    return rows
+    return {row.url: row for row in pages if row.outcome != "superseded"}
 
 
 def fold_run(
-    states: Mapping[str, UrlState], pages: list[dict], run_id: str, gone_after: int = GONE_AFTER
+    states: Mapping[str, UrlState], pages: list[PageRow], run_id: str, gone_after: int = GONE_AFTER
 ) -> dict[str, UrlState]:
     """The URL states after one run, from the states before it and the run's pages rows."""
     rows = _latest_rows(pages)
@@ -153,7 +167,7 @@ def fold_run(
     for url, row in rows.items():
         if url in states:
             folded[url] = states[url].met(row, run_id)
-        elif live_doc_id(row) is not None:
+        elif row.live_doc_id is not None:
             folded[url] = first_state(row, run_id)
     hosts = clean_hosts(pages)
     for url, state in states.items():
@@ -162,7 +176,7 @@ def fold_run(
     return folded
 
 
-def fold_runs(runs: Mapping[str, list[dict]], gone_after: int = GONE_AFTER) -> dict[str, UrlState]:
+def fold_runs(runs: Mapping[str, list[PageRow]], gone_after: int = GONE_AFTER) -> dict[str, UrlState]:
     """The URL states from a whole ledger (run_id → its pages rows), runs taken in time order."""
     def order(run_id: str) -> tuple:
         return (run_time(runs[run_id]) or _EPOCH, run_id)
@@ -173,7 +187,7 @@ def fold_runs(runs: Mapping[str, list[dict]], gone_after: int = GONE_AFTER) -> d
     return states
 
 
-def needs_refold(states: Mapping[str, UrlState], pages: list[dict]) -> bool:
+def needs_refold(states: Mapping[str, UrlState], pages: list[PageRow]) -> bool:
     """Whether a run brings evidence older than the states' latest (archives read out of order):
     then only a fold of the whole ledger in time order gives the states reading them in order gives."""
     at = run_time(pages)
@@ -181,8 +195,7 @@ def needs_refold(states: Mapping[str, UrlState], pages: list[dict]) -> bool:
     return at is not None and latest is not None and at < latest
 
 
-@dataclass(frozen=True)
-class DocVersion:
+class DocVersion(NamedTuple):
     """What ordering the versions of a URL needs of each document row."""
 
     doc_id: str
@@ -220,7 +233,9 @@ def settle(states: Mapping[str, UrlState], docs: Iterable[DocVersion]) -> Versio
         versions = sorted(by_url.get(url, []), key=lambda d: (d.fetched_at, d.doc_id))
         state = states.get(url) or _state_of_rows(versions)
         if versions:
-            state = replace(state, first_seen=min(state.first_seen, versions[0].fetched_at), versions=len(versions))
+            first = min(state.first_seen, versions[0].fetched_at)
+            if (state.versions, state.first_seen) != (len(versions), first):  # replace() only where needed: it is slow
+                state = replace(state, first_seen=first, versions=len(versions))
         urls.append(state)
         columns.update(version_columns(state, [d.doc_id for d in versions]))
     return Versions(urls, columns)
@@ -242,5 +257,4 @@ def version_columns(state: UrlState, ordered: list[str]) -> dict[str, dict]:
 
 def _state_of_rows(versions: list[DocVersion]) -> UrlState:
     latest = versions[-1]
-    row = {"url": latest.url, "host": None, "doc_id": latest.doc_id, "fetched_at": latest.fetched_at, "status": None}
-    return first_state(row, "")
+    return first_state(PageRow(latest.url, "", "document", None, latest.doc_id, latest.fetched_at), "")

@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION, URL_SCHEMA
-from transform.versions import DocVersion, UrlState, Versions, fold_run, fold_runs, needs_refold, settle
+from transform.versions import DocVersion, PageRow, UrlState, Versions, fold_run, fold_runs, needs_refold, settle
 
 TARGET_ROW_GROUP_BYTES = 64 * 1024 * 1024
 ROWS_PER_FILE = 100_000
@@ -170,7 +171,7 @@ def refresh_document_columns(out: Path, columns: dict[str, dict]) -> list[Path]:
 
 URL_TABLE = Path("urls") / "urls.parquet"
 _URL_SNAPSHOTS = Path("state") / "urls"
-_EVIDENCE = ["url", "host", "outcome", "status", "doc_id", "fetched_at", "run_id"]
+_EVIDENCE = list(PageRow._fields)
 
 
 def _url_snapshot(out: Path, run_id: str) -> Path:
@@ -186,30 +187,52 @@ def _previous_snapshot(out: Path, run_id: str) -> Path | None:
     return earlier[-1] if earlier else None
 
 
-def _pages_evidence(files: list[Path]) -> list[dict]:
-    if not files:
-        return []
-    return ds.dataset(files, format="parquet").to_table(columns=_EVIDENCE).to_pylist()
+# columns of few distinct values: each value is made once and shared by its rows
+_SHARED = {"host", "outcome", "status", "last_status", "last_change", "last_change_run", "run_id"}
 
 
-def _ledger(out: Path) -> dict[str, list[dict]]:
+def _columns(table: pa.Table, names: list[str]) -> zip:
+    """The rows of a table as tuples: a million rows as dicts, or with a string object per cell, would
+    cost several times the memory."""
+    return zip(*(_values(table.column(name), name in _SHARED) for name in names))
+
+
+def _values(column: pa.ChunkedArray, shared: bool) -> list:
+    if pa.types.is_timestamp(column.type) and len(column):  # pandas makes them ~8 times faster than pyarrow
+        return [None if value is pd.NaT else value for value in column.to_pandas().dt.to_pydatetime()]
+    if not shared or column.num_chunks == 0:
+        return column.to_pylist()
+    encoded = column.combine_chunks().dictionary_encode()
+    values = encoded.dictionary.to_pylist()
+    return [None if i is None else values[i] for i in encoded.indices.to_pylist()]
+
+
+def _parquet(files: list[Path], columns: list[str]) -> pa.Table:
+    return ds.dataset(files, format="parquet").to_table(columns=columns)
+
+
+def _pages_evidence(files: list[Path]) -> list[PageRow]:
+    return [PageRow(*row) for row in _columns(_parquet(files, _EVIDENCE), _EVIDENCE)] if files else []
+
+
+def _ledger(out: Path) -> dict[str, list[PageRow]]:
     """Every run's pages rows, by run."""
-    runs: dict[str, list[dict]] = {}
-    for row in _pages_evidence(sorted((out / "pages").glob("**/*.parquet"))):
-        runs.setdefault(row["run_id"], []).append(row)
+    files = sorted((out / "pages").glob("**/*.parquet"))
+    runs: dict[str, list[PageRow]] = {}
+    if files:
+        for *row, run_id in _columns(_parquet(files, [*_EVIDENCE, "run_id"]), [*_EVIDENCE, "run_id"]):
+            runs.setdefault(run_id, []).append(PageRow(*row))
     return runs
 
 
 def _document_versions(out: Path) -> list[DocVersion]:
     files = sorted((out / "documents").glob("**/*.parquet"))
-    if not files:
-        return []
-    table = ds.dataset(files, format="parquet").to_table(columns=["doc_id", "url", "fetched_at"])
-    return [DocVersion(**row) for row in table.to_pylist()]
+    names = list(DocVersion._fields)
+    return [DocVersion(*row) for row in _columns(_parquet(files, names), names)] if files else []
 
 
 def read_url_states(path: Path) -> dict[str, UrlState]:
-    return {row["url"]: UrlState(**row) for row in pq.read_table(path, schema=URL_SCHEMA).to_pylist()}
+    return {row[0]: UrlState(*row) for row in _columns(pq.read_table(path, schema=URL_SCHEMA), URL_SCHEMA.names)}
 
 
 def update_url_states(out: Path, run_id: str, gone_after: int) -> tuple[Versions, list[Path]]:
@@ -229,7 +252,8 @@ def update_url_states(out: Path, run_id: str, gone_after: int) -> tuple[Versions
     else:
         states = fold_run(states, pages, run_id, gone_after)
     versions = settle(states, _document_versions(out))
-    table = pa.Table.from_pylist([_url_row(state) for state in versions.urls], schema=URL_SCHEMA)
+    table = pa.table({name: [getattr(state, name) for state in versions.urls] for name in URL_SCHEMA.names},
+                     schema=URL_SCHEMA)
     written = [write_parquet_atomic(table, _url_snapshot(out, run_id))]
     for stale in (out / _URL_SNAPSHOTS).glob("*.parquet"):
         if stale.stem not in (run_id, previous and previous.stem):
@@ -237,6 +261,3 @@ def update_url_states(out: Path, run_id: str, gone_after: int) -> tuple[Versions
     written.append(write_parquet_atomic(table, out / URL_TABLE))
     return versions, written
 
-
-def _url_row(state: UrlState) -> dict:
-    return {name: getattr(state, name) for name in URL_SCHEMA.names}

@@ -10,6 +10,7 @@ import pytest
 from transform.schema import URL_SCHEMA
 from transform.versions import (
     DocVersion,
+    PageRow,
     UrlState,
     clean_hosts,
     fold_run,
@@ -26,19 +27,18 @@ def at(day: int) -> datetime:
 
 
 def row(path: str, outcome: str = "document", status: int | None = 200, doc: str | None = None,
-        day: int | None = 0, host: str = "a.test") -> dict:
+        day: int | None = 0, host: str = "a.test") -> PageRow:
     """A pages row; a document's doc_id defaults to its path."""
     doc = doc or (path if outcome in ("document", "unchanged") else None)
-    return {"url": f"http://{host}/{path}", "host": host, "outcome": outcome, "status": status, "doc_id": doc,
-            "fetched_at": None if day is None else at(day)}
+    return PageRow(f"http://{host}/{path}", host, outcome, status, doc, None if day is None else at(day))
 
 
-def index(day: int, *extra: dict) -> list[dict]:
+def index(day: int, *extra: PageRow) -> list[PageRow]:
     """A run's pages: the index page (a clean answer from the host) and ``extra``."""
     return [row("", "not_article", day=day), *extra]
 
 
-def fold(*runs: list[dict], gone_after: int = 2) -> dict[str, UrlState]:
+def fold(*runs: list[PageRow], gone_after: int = 2) -> dict[str, UrlState]:
     states: dict[str, UrlState] = {}
     for number, pages in enumerate(runs, 1):
         states = fold_run(states, pages, f"r{number}", gone_after)
@@ -124,7 +124,7 @@ def test_an_older_archive_does_not_override_newer_evidence():
     older = [row("", "not_article", day=0), row("a", doc="a1", day=0), row("b", "http_error", 404, day=0)]
     states = fold(index(5, row("a", doc="a2", day=5), row("b", day=5)), older)
     assert (states["a"].current_doc_id, states["a"].first_seen, states["a"].last_change) == ("a2", at(0), "new")
-    assert states["b"].live
+    assert states["b"].live and (states["b"].last_fetched, states["b"].last_status) == (at(5), 200)
 
 
 def test_archives_folded_in_any_order_give_the_states_of_time_order():
