@@ -111,7 +111,7 @@ def visit_row(visit: Visit, crawl_date: str, run_id: str) -> dict:
     }
 
 
-_SUPERSEDED = "a later response for this URL is in the input"
+_SUPERSEDED = "a later response (by WARC-Date) for this URL is in the input"
 
 
 def damage_visit(damage: WarcDamage) -> Visit:
@@ -158,8 +158,9 @@ class _Sitemaps:
 def visits_from_warcs(paths: list[str | Path]) -> list[Visit]:
     """The ledger for archived input: one visit per response record, one per damaged file.
 
-    When a URL has several responses (a re-crawl, retries kept by another crawler), the last
-    one counts and the earlier ones are recorded as superseded. A file cut off or corrupt adds an
+    When a URL has several responses (a re-crawl, retries kept by another crawler), the latest
+    by WARC-Date counts (of equal dates, the later in the input), whatever order the files come
+    in, and the others are recorded as superseded. A file cut off or corrupt adds an
     ``archive_error`` visit saying where; its whole records before that point are used.
     """
     visits: list[Visit] = []
@@ -171,14 +172,18 @@ def visits_from_warcs(paths: list[str | Path]) -> list[Visit]:
         redirect_to = redirect_target(response.header("location"), response.url) if outcome == "redirect" else None
         if redirect_to:
             reason = f"{reason} → {redirect_to}"
-        if response.url in latest:
-            earlier = visits[latest[response.url]]
-            visits[latest[response.url]] = earlier.resolved("superseded", _SUPERSEDED)
-        latest[response.url] = len(visits)
         reason = sitemaps.read(response, outcome) or reason
-        visits.append(Visit(
+        visit = Visit(
             response.url, outcome, reason, status=response.status, content_type=response.header("content-type"),
             fetched_at=response.fetched_at, attempts=1, redirect_to=redirect_to, warc=response.ref,
-        ))
+        )
+        if response.url in latest:
+            earlier = visits[latest[response.url]]
+            if response.fetched_at < earlier.fetched_at:
+                visits.append(visit.resolved("superseded", _SUPERSEDED))
+                continue
+            visits[latest[response.url]] = earlier.resolved("superseded", _SUPERSEDED)
+        latest[response.url] = len(visits)
+        visits.append(visit)
     sitemaps.mark(visits, latest)
     return visits + [damage_visit(d) for d in damaged]

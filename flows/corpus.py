@@ -39,7 +39,14 @@ from flows.seeds import read_seeds_file
 from transform.dedup import ClusterAssignment, DedupDoc
 from transform.dedup.index import DedupIndex, TextLookup, parquet_text_lookup
 from transform.page import PageInput, process_page
-from transform.write import corpus_doc_ids, refresh_cluster_columns, remove_run_parts, write_corpus
+from transform.versions import GONE_AFTER
+from transform.write import (
+    corpus_doc_ids,
+    refresh_document_columns,
+    remove_run_parts,
+    update_url_states,
+    write_corpus,
+)
 
 BATCH_SIZE = 500
 
@@ -108,11 +115,11 @@ def _texts_then(rows: list[dict], fallback: TextLookup) -> TextLookup:
     return lookup
 
 
-def assign_clusters(rows: list[dict], out: Path, run_id: str) -> tuple[list[dict], dict[str, dict], DedupIndex]:
+def assign_clusters(rows: list[dict], out: Path, run_id: str) -> tuple[list[dict], DedupIndex]:
     """Match this run's new documents against the whole corpus.
 
-    Returns the rows to write (documents not in the corpus yet, with their cluster columns), the
-    current cluster columns of every document in the corpus, and the updated (unsaved) index.
+    Returns the rows to write (documents not in the corpus yet, with their cluster columns) and
+    the updated (unsaved) index.
     """
     in_corpus = corpus_doc_ids(out, skip_run=run_id)
     new = [row for row in {r["doc_id"]: r for r in rows}.values() if row["doc_id"] not in in_corpus]
@@ -121,10 +128,9 @@ def assign_clusters(rows: list[dict], out: Path, run_id: str) -> tuple[list[dict
     index = DedupIndex.open(out / "state" / "dedup", lookup)
     assignments = index.update([DedupDoc(r["doc_id"], r["text"], r["url"],
                                          r["published"] and r["published"].isoformat()) for r in new])
-    columns = {doc_id: _cluster_columns(a) for doc_id, a in assignments.items()}
-    for row in new:
-        row.update(columns[row["doc_id"]])
-    return new, columns, index
+    for row in new:  # a new document is its URL's current version until update_url_states says otherwise
+        row.update(_cluster_columns(assignments[row["doc_id"]]), is_current=True, superseded_by=None)
+    return new, index
 
 
 def _cluster_columns(assignment: ClusterAssignment) -> dict:
@@ -145,33 +151,39 @@ def _already_written(visits: list[Visit], written_ids: set[str]) -> list[Visit]:
 class RunOutput:
     visits: list[Visit]  # every URL's final outcome
     documents: list[dict]  # the rows this run added
-    clusters: dict[str, dict]  # cluster columns of every document in the corpus
+    clusters: dict[str, dict]  # cluster and version columns of every document in the corpus
     written: dict[str, list[Path]]
+    changes: dict[str, int]  # URLs this run made new, changed, gone, back
 
 
-def write_run(out: Path, run_id: str, visits: list[Visit], rows: list[dict]) -> RunOutput:
-    """Dedup the run's rows against the corpus, add its files, update earlier files' cluster
-    columns, and only then persist the dedup index.
+def write_run(out: Path, run_id: str, visits: list[Visit], rows: list[dict], gone_after: int = GONE_AFTER) -> RunOutput:
+    """Dedup the run's rows against the corpus, add its files, fold its pages into the URL states
+    (urls/), update the cluster and version columns of the corpus's files (a cluster's canonical
+    row is a current one when it has any), and only then persist the dedup index.
 
     A stop is honoured between steps: each step's files are whole, and the resumed run redoes
     them all from the saved index.
     """
     announce(f"writing the corpus into {out}")
-    documents, clusters, index = assign_clusters(rows, out, run_id)
+    documents, index = assign_clusters(rows, out, run_id)
     visits = _already_written(visits, {row["doc_id"] for row in documents})
     today = datetime.now(UTC).date().isoformat()
     check()
     written = write_corpus(out, run_id, documents, [visit_row(v, today, run_id) for v in visits])
     check()
-    written["documents (cluster columns updated)"] = refresh_cluster_columns(out, clusters, skip_run=run_id)
+    versions, written["urls"] = update_url_states(out, run_id, gone_after)
+    clusters = {doc_id: _cluster_columns(a) | versions.columns.get(doc_id, {})
+                for doc_id, a in index.assignments(preferred=versions.current).items()}
+    check()
+    written["documents (cluster and version columns updated)"] = refresh_document_columns(out, clusters)
     check()
     index.save()
-    return RunOutput(visits, documents, clusters, written)
+    return RunOutput(visits, documents, clusters, written, versions.changes(run_id))
 
 
 @task(name="dedup-and-write", cache_policy=NO_CACHE)
-def write_run_task(out: Path, run_id: str, visits: list[Visit], rows: list[dict]) -> RunOutput:
-    return write_run(out, run_id, visits, rows)
+def write_run_task(out: Path, run_id: str, visits: list[Visit], rows: list[dict], gone_after: int) -> RunOutput:
+    return write_run(out, run_id, visits, rows, gone_after)
 
 
 def publish_report(out: Path, report: RunReport) -> None:
@@ -217,10 +229,12 @@ def build_corpus(
     crawl_config: CrawlConfig | None = None,
     batch_size: int = BATCH_SIZE,
     seeds_file: Path | None = None,
+    gone_after: int = GONE_AFTER,
 ) -> RunReport:
     """Add a crawl (or WARC files) to the corpus under ``out``; an interrupted run is resumed.
 
-    ``seeds_file`` is read when the run starts (scheduled runs pick up edits to it).
+    ``seeds_file`` is read when the run starts (scheduled runs pick up edits to it). A URL no
+    run meets any more is gone after ``gone_after`` runs (transform.versions).
     """
     reclaim_sigterm()
     if seeds_file is not None:
@@ -250,12 +264,12 @@ def build_corpus(
                 settled += batch.visits
                 rows += batch.rows
                 progress.advance(len(batch.visits), len(rows))
-        output = write_run_task(out, run_id, settled, rows)
+        output = write_run_task(out, run_id, settled, rows, gone_after)
         state.commit_run(run_id, output.visits)
     finally:
         state.close()
     report = build_report(run_id, out, output.visits, output.documents, output.clusters, output.written,
-                          time.monotonic() - started, resumed)
+                          time.monotonic() - started, resumed, output.changes)
     publish_report(out, report)
     return report
 

@@ -27,6 +27,7 @@ class RunReport:
     pages_fetched: int
     documents: int  # new documents this run wrote
     corpus_documents: int  # the whole corpus after this run
+    current_documents: int  # rows that are their page's current version (is_current)
     canonical_documents: int
     duplicate_clusters: int  # clusters with two or more members
     documents_in_duplicate_clusters: int
@@ -36,6 +37,7 @@ class RunReport:
     files: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
     resumed: bool = False  # this run picked up an interrupted run of the same command
+    changes: dict[str, int] = field(default_factory=dict)  # URLs this run made new, changed, gone, back
 
     @property
     def path(self) -> Path:
@@ -56,6 +58,8 @@ class RunReport:
             ("new documents written", self.documents),
             ("unchanged since the last run", self.outcomes.get("unchanged", 0)),
             ("documents in the corpus", self.corpus_documents),
+            ("current pages", f"{self.current_documents} (the corpus as it is online now)"),
+            ("changes since the last run", ", ".join(f"{n} {change}" for change, n in self.changes.items())),
             ("canonical documents", self.canonical_documents),
             ("duplicate clusters", f"{self.duplicate_clusters} ({self.documents_in_duplicate_clusters} documents)"),
         ]:
@@ -70,9 +74,12 @@ class RunReport:
             console.print(table)
         out = Path(self.out)
         for label, path in (("documents: ", out / "documents"), ("pages:     ", out / "pages"),
+                            ("urls:      ", out / "urls"),
                             ("report:    ", f"{out / 'report.html'} (and {self.path})"),
                             ("card:      ", out / "README.md")):
             console.print(Text(label) + terminal(path))
+        console.print("the corpus as it is online now, one row per page (duckdb):", markup=False, highlight=False)
+        console.print(Text("  ") + terminal(current_pages_query(out)), soft_wrap=True)  # one line, to copy whole
 
 
 def _reason_key(visit: Visit) -> str:
@@ -81,6 +88,12 @@ def _reason_key(visit: Visit) -> str:
     if visit.outcome in ("redirect", "robots_txt"):
         reason = reason.split(" → ")[0].split(":")[0]
     return f"{visit.outcome}: {reason}" if reason else visit.outcome
+
+
+def current_pages_query(out: Path | str) -> str:
+    """The duckdb query for the corpus as it is online now: one row per live page, its current text."""
+    documents = f"{Path(out).as_posix().rstrip('/')}/documents/**/*.parquet".replace("'", "''")
+    return f"select * from read_parquet('{documents}', hive_partitioning = true) where is_current"
 
 
 def build_report(
@@ -92,6 +105,7 @@ def build_report(
     files: dict[str, list[Path]],
     seconds: float,
     resumed: bool = False,
+    changes: dict[str, int] | None = None,
 ) -> RunReport:
     sizes = Counter(columns["dup_cluster"] for columns in clusters.values())
     per_host: dict[str, Counter] = {}
@@ -104,6 +118,7 @@ def build_report(
         pages_fetched=sum(v.status is not None for v in visits),
         documents=len(documents),
         corpus_documents=len(clusters),
+        current_documents=sum(bool(columns.get("is_current")) for columns in clusters.values()),
         canonical_documents=sum(bool(columns["is_canonical"]) for columns in clusters.values()),
         duplicate_clusters=sum(n > 1 for n in sizes.values()),
         documents_in_duplicate_clusters=sum(n for n in sizes.values() if n > 1),
@@ -113,4 +128,5 @@ def build_report(
         files={table: [str(p) for p in paths] for table, paths in files.items()},
         seconds=round(seconds, 2),
         resumed=resumed,
+        changes=changes or {},
     )

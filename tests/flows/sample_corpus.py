@@ -20,7 +20,7 @@ SAMPLE_WARC = SAMPLE_DIR / "dev-site-sample.warc.gz"
 RUN_ID = "20260101T000000Z"
 
 
-def build_sample_corpus(out: Path, articles: bool = True) -> dict:
+def build_sample_corpus(out: Path, articles: bool = True, run_id: str = RUN_ID) -> dict:
     """Write ``out/documents``, ``out/pages`` and ``out/runs/RUN.json`` as ``build_corpus`` does; returns the report.
 
     ``articles=False`` leaves the HTML pages out: a run that wrote no documents.
@@ -28,8 +28,9 @@ def build_sample_corpus(out: Path, articles: bool = True) -> dict:
     visits = visits_from_warcs([SAMPLE_WARC])
     settled = [v for v in visits if v.outcome != "fetched"]
     batch = process_visits([v for v in visits if v.outcome == "fetched" and articles])
-    output = write_run(out, RUN_ID, settled + batch.visits, batch.rows)
-    report = build_report(RUN_ID, out, output.visits, output.documents, output.clusters, output.written, seconds=1.0)
+    output = write_run(out, run_id, settled + batch.visits, batch.rows)
+    report = build_report(run_id, out, output.visits, output.documents, output.clusters, output.written, seconds=1.0,
+                          changes=output.changes)
     report.save()
     return json.loads(json.dumps(asdict(report)))
 
