@@ -106,6 +106,20 @@ def test_a_headline_alone_is_no_signal():
     assert not extract_page(html).is_article
 
 
+def test_a_short_headline_is_no_signal():
+    """A site-name heading (首页, 网贷) that every <title> of the site repeats says nothing about the page."""
+    body = "<h1>{}</h1><div>2023-03-12 10:51</div><article><p>1107436458 某鹅 说明来处</p></article>"
+    assert not extract_page(page(body.format("网贷"), "网贷_网贷逾期资讯")).is_article
+    assert extract_page(page(body.format("网贷逾期怎么办"), "网贷逾期怎么办_网贷逾期资讯")).is_article
+
+
+def test_short_lines_are_no_prose():
+    """Labels, dates and headings under 20 characters do not make an article, however many there are."""
+    labels = "\n".join(f"第{n}条 逾期须知" for n in range(12))  # 12 lines of 7 characters: 84 characters
+    assert not_article_reason(GateInput("须知", labels, LinkIndex(frozenset()))).startswith("too little prose")
+    assert not_article_reason(GateInput("须知", PROSE * 3, LinkIndex(frozenset()))) is None
+
+
 def test_article_markup_is_a_signal():
     head = '<meta property="og:type" content="article">'
     html = page("<article><p>1107436458 某鹅 说明来处</p></article>", "快讯", head)
