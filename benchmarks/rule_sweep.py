@@ -160,7 +160,8 @@ def _mutations() -> Iterator[Mutation]:
         yield Mutation(f"clean RULES {step.__name__}", _drop_item("transform.clean", "RULES", n), CLEAN_TESTS)
     gate = importlib.import_module("extract.html.gate")
     for n, check in enumerate(gate.CHECKS):
-        yield Mutation(f"gate CHECKS {check.__name__}", _drop_item("extract.html.gate", "CHECKS", n), GATE_TESTS)
+        drop = _drop_item("extract.html.gate", "CHECKS", n)
+        yield Mutation(f"gate CHECKS {check.__name__}", drop, GATE_TESTS)
     facets = importlib.import_module("transform.tags.facets")
     for facet, rules in facets.FACETS.items():
         for n, rule in enumerate(rules):
