@@ -11,10 +11,12 @@ from types import ModuleType
 
 import pytest
 
-from extract.visits import visits_from_warcs
+from extract.visits import WarcLedger
 from flows.cli import SAMPLE_DIR
-from flows.corpus import process_visits, write_run
+from flows.corpus import write_run
+from flows.pages import Batch, process_batch
 from flows.report import build_report
+from flows.stage import RunStage
 
 SAMPLE_WARC = SAMPLE_DIR / "dev-site-sample.warc.gz"
 RUN_ID = "20260101T000000Z"
@@ -25,11 +27,13 @@ def build_sample_corpus(out: Path, articles: bool = True) -> dict:
 
     ``articles=False`` leaves the HTML pages out: a run that wrote no documents.
     """
-    visits = visits_from_warcs([SAMPLE_WARC])
-    settled = [v for v in visits if v.outcome != "fetched"]
-    batch = process_visits([v for v in visits if v.outcome == "fetched" and articles])
-    output = write_run(out, RUN_ID, settled + batch.visits, batch.rows)
-    report = build_report(RUN_ID, out, output.visits, output.documents, output.clusters, output.written, seconds=1.0)
+    ledger = WarcLedger([SAMPLE_WARC])
+    visits = list(ledger)
+    stage = RunStage(out, RUN_ID).reset()
+    stage.write_visits("settled", [v for v in visits if v.outcome != "fetched"])
+    process_batch(Batch("fetched", [v for v in visits if v.outcome == "fetched" and articles], stage))
+    output = write_run(out, RUN_ID, stage, ledger.corrected)
+    report = build_report(RUN_ID, out, output.ledger, output.documents, output.clusters, output.written, seconds=1.0)
     report.save()
     return json.loads(json.dumps(asdict(report)))
 

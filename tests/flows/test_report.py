@@ -16,7 +16,7 @@ HOSTILE = [
 
 
 def test_render_shows_markup_and_control_characters_as_text(tmp_path):
-    report = build_report("RUN", tmp_path / "out[1]", HOSTILE, [], {}, {}, 1.0)
+    report = build_report("RUN", tmp_path / "out[1]", HOSTILE, 0, None, {}, 1.0)
     console = Console(record=True, force_terminal=True, width=200)
     report.render(console)
     text = console.export_text()

@@ -6,10 +6,11 @@ import pytest
 
 from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION
 from transform.write import (
+    RunFiles,
+    cluster_table,
     corpus_doc_ids,
     refresh_cluster_columns,
     remove_run_parts,
-    write_corpus,
     write_partitioned,
 )
 
@@ -32,6 +33,13 @@ def document_row(doc_id: str) -> dict:
                encoding="utf-8", encoding_source="http", pipeline_version="test", published=date(2025, 1, 2),
                crawl_date="2026-11-23")
     return row
+
+
+def write_corpus(out, run_id: str, documents: list[dict], pages: list[dict]) -> dict:
+    with RunFiles(out, run_id) as files:
+        files.documents.write_rows(documents)
+        files.pages.write_rows(pages)
+        return files.close()
 
 
 def test_partitions_by_crawl_date_with_zstd_and_schema_metadata(tmp_path):
@@ -79,12 +87,12 @@ def test_runs_add_files_and_a_redone_run_replaces_its_own(tmp_path):
 def test_cluster_columns_of_earlier_files_are_refreshed(tmp_path):
     write_corpus(tmp_path, "r1", [document_row("a"), document_row("b")], [])
     merged = {"dup_cluster": "c-a", "is_canonical": False, "cluster_size": 2, "dup_similarity": 0.5}
-    rewritten = refresh_cluster_columns(tmp_path, {"b": merged}, skip_run="r2")
+    rewritten = refresh_cluster_columns(tmp_path, cluster_table({"b": merged}), skip_run="r2")
     assert len(rewritten) == 1
     rows = {r["doc_id"]: r for r in ds.dataset(tmp_path / "documents", partitioning="hive").to_table().to_pylist()}
     assert (rows["b"]["dup_cluster"], rows["b"]["is_canonical"], rows["b"]["cluster_size"]) == ("c-a", False, 2)
     assert rows["a"]["dup_cluster"] == "c-a" and rows["a"]["is_canonical"]
-    assert refresh_cluster_columns(tmp_path, {"b": merged}, skip_run="r2") == []
+    assert refresh_cluster_columns(tmp_path, cluster_table({"b": merged}), skip_run="r2") == []
 
 
 def test_remove_run_parts(tmp_path):
