@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -60,8 +61,12 @@ def killed_then_resumed(site: Path, work: Path, seed: int) -> dict:
         while crawl.poll() is None and len(journaled) < kill_after:
             time.sleep(0.02)
             journaled = journal_urls(out)
+        if crawl.poll() is not None:
+            raise SystemExit(f"seed {seed}: the build ended (exit {crawl.returncode}) before {kill_after} URLs "
+                             "were journaled, so nothing was killed: pick another seed")
         crawl.kill()
-        crawl.wait()
+        if crawl.wait() != -signal.SIGKILL:
+            raise SystemExit(f"seed {seed}: the build was not killed (exit {crawl.returncode})")
         log_at_kill = len(log.read_text(encoding="utf-8", errors="replace"))
         resumed = subprocess.run(build_command(site, proxy, out), capture_output=True, text=True)
         if resumed.returncode != 0:

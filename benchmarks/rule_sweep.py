@@ -78,10 +78,31 @@ def _drop_visit_cue(rule_index: int, family: str) -> Callable[[], None]:
     return apply
 
 
+def _dedup_rule(field: str, value: float) -> Callable[[], None]:
+    """A NearDuplicateRule default moved, in the rule and in ``cluster_documents``' keywords."""
+    def apply() -> None:
+        from transform.dedup.batch import cluster_documents
+        from transform.dedup.verify import NearDuplicateRule
+
+        names = ("threshold", "containment_threshold", "min_size_ratio")
+        defaults = list(NearDuplicateRule.__init__.__defaults__)
+        defaults[names.index(field)] = value
+        NearDuplicateRule.__init__.__defaults__ = tuple(defaults)
+        cluster_documents.__kwdefaults__[field] = value
+    return apply
+
+
+# The dedup rule's branches and thresholds: off, and moved to either side of their value.
+DEDUP_RULE: tuple[tuple[str, float], ...] = (
+    ("threshold", 1.01), ("threshold", 0.43), ("threshold", 0.25),
+    ("containment_threshold", 1.01), ("containment_threshold", 0.65), ("containment_threshold", 0.55),
+    ("min_size_ratio", 0.0), ("min_size_ratio", 0.1), ("min_size_ratio", 0.5),
+)
+
 CLEAN_TESTS = ("tests/transform/test_clean.py", "tests/transform/test_clean_line_rules.py")
 GATE_TESTS = ("tests/extract/html",)
 TAG_TESTS = ("tests/transform/tags",)
-DEDUP_TESTS = ("tests/transform/dedup",)
+DEDUP_TESTS = ("tests/transform/dedup/test_verify.py", "tests/transform/dedup/test_batch.py")
 
 # Thresholds moved to where their branch is off (or to a clearly wrong side): module, name, value.
 THRESHOLDS: tuple[tuple[str, str, object, tuple[str, ...]], ...] = (
@@ -119,9 +140,11 @@ def mutations() -> list[Mutation]:
 def _mutations() -> Iterator[Mutation]:
     clean = importlib.import_module("transform.clean")
     for n, (rule, pattern) in enumerate(clean.LINE_RULES):
-        yield Mutation(f"clean LINE_RULES[{n}] {rule} {pattern.pattern[:50]}", _drop_item("transform.clean", "LINE_RULES", n), CLEAN_TESTS)
+        name = f"clean LINE_RULES[{n}] {rule} {pattern.pattern[:50]}"
+        yield Mutation(name, _drop_item("transform.clean", "LINE_RULES", n), CLEAN_TESTS)
     for n, pattern in enumerate(clean.COMMENT_CHROME):
-        yield Mutation(f"clean COMMENT_CHROME[{n}] {pattern.pattern[:50]}", _drop_item("transform.clean", "COMMENT_CHROME", n), CLEAN_TESTS)
+        name = f"clean COMMENT_CHROME[{n}] {pattern.pattern[:50]}"
+        yield Mutation(name, _drop_item("transform.clean", "COMMENT_CHROME", n), CLEAN_TESTS)
     for n, step in enumerate(clean.RULES):
         yield Mutation(f"clean RULES {step.__name__}", _drop_item("transform.clean", "RULES", n), CLEAN_TESTS)
     gate = importlib.import_module("extract.html.gate")
@@ -140,6 +163,8 @@ def _mutations() -> Iterator[Mutation]:
     for table in ("LENDER_ALIASES", "LAW_ALIASES", "CRIME_ARTICLES"):
         for key in getattr(entities, table):
             yield Mutation(f"tags {table}[{key}]", _drop_key("transform.tags.entities", table, key), TAG_TESTS)
+    for field, value in DEDUP_RULE:
+        yield Mutation(f"dedup NearDuplicateRule.{field} = {value}", _dedup_rule(field, value), DEDUP_TESTS)
     for module, attr, value, tests in THRESHOLDS:
         yield Mutation(f"{module}.{attr} = {value}", _set(module, attr, value), tests)
 

@@ -3,12 +3,15 @@
 Text in any encoding a web page uses (UTF-8, the GB and Big5 families, Shift_JIS, even ISO-2022
 with its escape and shift bytes) has no NUL and almost no other C0 control bytes; binary formats
 have them within their first kilobyte, or announce themselves with a magic number first. UTF-16
-and UTF-32 text (NUL-rich) is recognised by its byte-order mark.
+and UTF-32 text (NUL-rich) is recognised by its byte-order mark. Markup near the start (a
+doctype, <html>, <head>, <meta>, <div> ...) makes it a page whatever stray control bytes (other
+than NUL) old templates carry (\x02 as a menu separator, seen on real portals).
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 
 _MAGIC = {
     b"%PDF-": "a PDF document",
@@ -24,6 +27,7 @@ _MAGIC = {
 _WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 # C0 controls that text does not contain: all but \t \n \v \f \r, ESC and SO/SI (ISO-2022)
 _CONTROL = frozenset(range(32)) - {9, 10, 11, 12, 13, 14, 15, 27}
+_MARKUP = re.compile(rb"<(?:!doctype|html|head|body|meta|title|div|p|table|script|link|a)[\s>/]", re.I)
 SNIFF_BYTES = 1024
 MAX_CONTROL_SHARE = 0.01
 
@@ -36,6 +40,8 @@ def binary_kind(body: bytes) -> str | None:
     for magic, kind in _MAGIC.items():
         if head.startswith(magic):
             return kind
-    if b"\0" in head or sum(byte in _CONTROL for byte in head) > MAX_CONTROL_SHARE * max(len(head), 1):
+    if b"\0" in head:
+        return "binary data"
+    if not _MARKUP.search(head) and sum(byte in _CONTROL for byte in head) > MAX_CONTROL_SHARE * max(len(head), 1):
         return "binary data"
     return None

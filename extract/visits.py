@@ -112,7 +112,7 @@ def visit_row(visit: Visit, crawl_date: str, run_id: str) -> dict:
     }
 
 
-_SUPERSEDED = "a later response for this URL is in the input"
+_SUPERSEDED = "a later response (by WARC-Date) for this URL is in the input"
 
 
 def damage_visit(damage: WarcDamage) -> Visit:
@@ -170,14 +170,16 @@ class _Latest:
     key: tuple[str, int]
     outcome: str
     redirect_to: str | None
+    fetched_at: datetime | None
 
 
 class WarcLedger:
     """The ledger for archived input as a stream, in bounded memory: one visit per response record
     as it is read, then one per damaged file.
 
-    When a URL has several responses (a re-crawl, retries kept by another crawler), the last one
-    counts and the earlier ones are superseded; which responses are sitemaps is known only once
+    When a URL has several responses (a re-crawl, retries kept by another crawler), the latest
+    by WARC-Date counts (of equal dates, the later in the input), whatever order the files come
+    in, and the others are superseded; which responses are sitemaps is known only once
     robots.txt and the sitemap indexes are read. Visits already handed out are not held back for
     that: once the stream is exhausted, ``corrections`` maps the records whose outcome changed
     (by ``ref_key``) to their final visit, for ``corrected`` to apply wherever the visits went.
@@ -197,14 +199,19 @@ class WarcLedger:
             redirect_to = redirect_target(response.header("location"), response.url) if outcome == "redirect" else None
             if redirect_to:
                 reason = f"{reason} → {redirect_to}"
-            if response.url in latest:
-                self.corrections[latest[response.url].key] = ("superseded", _SUPERSEDED)
-            latest[response.url] = _Latest(ref_key(response.ref), outcome, redirect_to)
             reason = sitemaps.read(response, outcome) or reason
-            yield Visit(
+            visit = Visit(
                 response.url, outcome, reason, status=response.status, content_type=response.header("content-type"),
                 fetched_at=response.fetched_at, attempts=1, redirect_to=redirect_to, warc=response.ref,
             )
+            earlier = latest.get(response.url)
+            if earlier is not None:
+                if _older(response.fetched_at, earlier.fetched_at):  # an older response read later
+                    yield visit.resolved("superseded", _SUPERSEDED)
+                    continue
+                self.corrections[earlier.key] = ("superseded", _SUPERSEDED)
+            latest[response.url] = _Latest(ref_key(response.ref), outcome, redirect_to, response.fetched_at)
+            yield visit
         for sitemap in sitemaps.sitemaps(latest):
             self.corrections[sitemap.key] = ("sitemap", None)
         yield from (damage_visit(d) for d in damaged)
@@ -213,6 +220,10 @@ class WarcLedger:
         """The visit with the outcome the whole input decided for its record (valid once read to the end)."""
         change = self.corrections.get(ref_key(visit.warc)) if visit.warc and visit.outcome != "archive_error" else None
         return visit.resolved(*change) if change else visit
+
+
+def _older(when: datetime | None, than: datetime | None) -> bool:
+    return when is not None and than is not None and when < than
 
 
 def visits_from_warcs(paths: list[str | Path]) -> list[Visit]:

@@ -13,6 +13,7 @@ from flows import inputs
 from flows.escape import terminal
 from flows.interrupt import EXIT_INTERRUPTED, MESSAGE, stop_on_signals
 from flows.prefect_env import configure_prefect
+from transform.versions import GONE_AFTER
 
 
 def _sample_dir() -> Path:
@@ -42,6 +43,7 @@ examples:
 output:
   DIR/documents/   Parquet (zstd, Hive partitions crawl_date=YYYY-MM-DD): one row per article
   DIR/pages/       Parquet: every URL the run met, with its outcome and reason
+  DIR/urls/        Parquet: one row per URL ever documented: its current version, when it was seen, gone
   DIR/warc/        WARC/1.1 archive of every response (crawls only)
   DIR/runs/ID.json the run report
 
@@ -193,6 +195,9 @@ def _add_crawl_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--gone-after", type=_positive_int, default=GONE_AFTER, metavar="N",
+                        help="a page that no run meets any more (no link, not in a sitemap) is gone after N runs "
+                             f"that crawled its site without errors (default {GONE_AFTER}); a 404 or 410: at once")
     parser.add_argument("--batch-size", type=_positive_int, default=500, metavar="N",
                         help="pages per processing task (default 500)")
     parser.add_argument("--workers", type=_positive_int, metavar="N",
@@ -265,7 +270,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
 
         report = corpus_flow(args.dask_address, args.workers)(
             out=args.out, seeds=seeds, warcs=warcs, crawl_config=_crawl_config(args), batch_size=args.batch_size,
-            workers=args.workers)
+            workers=args.workers, gone_after=args.gone_after)
     report.render(console)
     damaged = report.outcomes.get("archive_error", 0)
     if damaged:
@@ -295,7 +300,8 @@ def run_serve(args: argparse.Namespace, console: Console) -> int:
     from flows.corpus import corpus_flow
 
     parameters = {"out": str(args.out.resolve()), "seeds_file": str(args.seeds.resolve()),
-                  "crawl_config": asdict(_crawl_config(args)), "batch_size": args.batch_size, "workers": args.workers}
+                  "crawl_config": asdict(_crawl_config(args)), "batch_size": args.batch_size, "workers": args.workers,
+                  "gone_after": args.gone_after}
     console.print(f"serving deployment build-corpus/{args.name} on {args.cron!r} ({args.timezone}); Ctrl-C stops",
                   markup=False, highlight=False)
     corpus_flow(args.dask_address, args.workers).serve(name=args.name, schedule=schedule, parameters=parameters,

@@ -26,8 +26,8 @@ import itertools
 import json
 import shutil
 import time
-from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,7 +56,17 @@ from flows.stage import STAGE_FOLDER, NewDocuments, RunStage
 from transform.dedup import ClusterAssignment, DedupDoc
 from transform.dedup.index import DedupIndex, TextLookup, parquet_text_lookup
 from transform.schema import DOCUMENT_SCHEMA
-from transform.write import RunFiles, corpus_doc_ids, refresh_cluster_columns, remove_run_parts, with_cluster_columns
+from transform.versions import GONE_AFTER
+from transform.write import (
+    CLUSTER_COLUMNS,
+    VERSION_COLUMNS,
+    RunFiles,
+    corpus_doc_ids,
+    refresh_document_columns,
+    remove_run_parts,
+    update_url_states,
+    with_columns_of,
+)
 
 BATCH_SIZE = 500
 PAGE_ROWS = 10_000  # pages rows written together
@@ -148,8 +158,8 @@ def _texts_then(first: TextLookup, fallback: TextLookup) -> TextLookup:
 def assign_clusters(out: Path, new: NewDocuments) -> tuple[pa.Table, DedupIndex]:
     """Match this run's new documents against the whole corpus, a chunk of doc_id order at a time.
 
-    Returns the cluster columns of every document in the corpus (``transform.write.cluster_table``
-    layout) and the updated (unsaved) index.
+    Returns the cluster columns of every document in the corpus (doc_id and CLUSTER_COLUMNS) and
+    the updated (unsaved) index.
     """
     documents = out / "documents"
     corpus_texts = parquet_text_lookup(documents) if documents.exists() else (lambda ids: {})
@@ -163,18 +173,30 @@ def assign_clusters(out: Path, new: NewDocuments) -> tuple[pa.Table, DedupIndex]
     return _cluster_table(assignments or index.assignments()), index
 
 
+def _cluster_columns(assignment: ClusterAssignment) -> dict:
+    return {"dup_cluster": assignment.dup_cluster, "is_canonical": assignment.is_canonical,
+            "cluster_size": assignment.cluster_size, "dup_similarity": assignment.similarity}
+
+
 def _cluster_table(assignments: Mapping[str, ClusterAssignment]) -> pa.Table:
-    doc_ids = sorted(assignments)
-    found = [assignments[d] for d in doc_ids]
-    fields = {name: DOCUMENT_SCHEMA.field(name).type for name in ("dup_cluster", "is_canonical", "cluster_size",
-                                                                   "dup_similarity")}
-    return pa.table({
-        "doc_id": pa.array(doc_ids, pa.string()),
-        "dup_cluster": pa.array([a.dup_cluster for a in found], fields["dup_cluster"]),
-        "is_canonical": pa.array([a.is_canonical for a in found], fields["is_canonical"]),
-        "cluster_size": pa.array([a.cluster_size for a in found], fields["cluster_size"]),
-        "dup_similarity": pa.array([a.similarity for a in found], fields["dup_similarity"]),
-    })
+    return run_columns_table({doc_id: _cluster_columns(a) for doc_id, a in assignments.items()}, CLUSTER_COLUMNS)
+
+
+def run_columns_table(columns: Mapping[str, Mapping], names: Iterable[str] = (*CLUSTER_COLUMNS, *VERSION_COLUMNS)
+                      ) -> pa.Table:
+    """doc_id and the ``names`` columns as a table sorted by doc_id, from doc_id -> {column: value}."""
+    doc_ids = sorted(columns)
+    table = {"doc_id": pa.array(doc_ids, pa.string())}
+    for name in names:
+        table[name] = pa.array([columns[d].get(name) for d in doc_ids], DOCUMENT_SCHEMA.field(name).type)
+    return pa.table(table)
+
+
+def _as_current(table: pa.Table) -> pa.Table:
+    """A new document is its URL's current version until ``update_url_states`` says otherwise."""
+    rows = table.num_rows
+    return (table.append_column("is_current", pa.array([True] * rows, pa.bool_()))
+            .append_column("superseded_by", pa.nulls(rows, pa.string())))
 
 
 def _unchanged(visit: Visit) -> Visit:
@@ -206,26 +228,33 @@ def _taken_back(stage: RunStage, corrected: Callable[[Visit], Visit]) -> set[str
     return dropped - kept
 
 
+def _new_documents(out: Path, run_id: str, stage: RunStage, corrected: Callable[[Visit], Visit]) -> NewDocuments:
+    """The run's staged documents that are not in the corpus yet (the corpus's doc_ids are let go after)."""
+    in_corpus = corpus_doc_ids(out, skip_run=run_id)
+    taken_back = _taken_back(stage, corrected) if corrected is not _unchanged else set()
+    return NewDocuments(stage, skip=lambda doc_id: doc_id in in_corpus or doc_id in taken_back)
+
+
 @dataclass(frozen=True)
 class RunOutput:
     ledger: RunLedger  # every URL's final outcome
     documents: int  # the rows this run added
-    clusters: pa.Table  # cluster columns of every document in the corpus
+    clusters: pa.Table  # cluster and version columns of every document in the corpus (``run_columns_table``)
     written: dict[str, list[Path]]
+    changes: dict[str, int]  # URLs this run made new, changed, gone, back
 
 
-def write_run(out: Path, run_id: str, stage: RunStage, corrected: Callable[[Visit], Visit] = _unchanged) -> RunOutput:
-    """Dedup the run's staged rows against the corpus, add its files, update earlier files'
-    cluster columns, and only then persist the dedup index.
+def write_run(out: Path, run_id: str, stage: RunStage, corrected: Callable[[Visit], Visit] = _unchanged,
+              gone_after: int = GONE_AFTER) -> RunOutput:
+    """Dedup the run's staged rows against the corpus, add its files, fold its pages into the URL
+    states (urls/), update the cluster and version columns of the corpus's files (a cluster's
+    canonical row is a current one when it has any), and only then persist the dedup index.
 
     A stop is honoured between steps: each step's files are whole, and the resumed run redoes
     them all from the saved index.
     """
     announce(f"writing the corpus into {out}")
-    in_corpus = corpus_doc_ids(out, skip_run=run_id)
-    taken_back = _taken_back(stage, corrected) if corrected is not _unchanged else set()
-    new = NewDocuments(stage, skip=lambda doc_id: doc_id in in_corpus or doc_id in taken_back)
-    del in_corpus
+    new = _new_documents(out, run_id, stage, corrected)
     check()
     clusters, index = assign_clusters(out, new)
     ledger = RunLedger(stage, corrected, new)
@@ -233,21 +262,26 @@ def write_run(out: Path, run_id: str, stage: RunStage, corrected: Callable[[Visi
     with RunFiles(out, run_id) as files:
         for chunk in new.chunks():
             check()
-            files.documents.write(with_cluster_columns(chunk, clusters))
+            files.documents.write(_as_current(with_columns_of(chunk, clusters)))
         rows = (visit_row(visit, today, run_id) for visit in ledger)
         while part := list(itertools.islice(rows, PAGE_ROWS)):
             files.pages.write_rows(part)
         written = files.close()
     check()
-    written["documents (cluster columns updated)"] = refresh_cluster_columns(out, clusters, skip_run=run_id)
+    versions, written["urls"] = update_url_states(out, run_id, gone_after)
+    columns = {doc_id: _cluster_columns(a) | versions.columns.get(doc_id, {})
+               for doc_id, a in index.assignments(preferred=versions.current).items()}
+    check()
+    written["documents (cluster and version columns updated)"] = refresh_document_columns(out, columns)
     check()
     index.save()
-    return RunOutput(ledger, len(new), clusters, written)
+    return RunOutput(ledger, len(new), run_columns_table(columns), written, versions.changes(run_id))
 
 
 @task(name="dedup-and-write", cache_policy=NO_CACHE)
-def write_run_task(out: Path, run_id: str, stage: RunStage, corrected: Callable[[Visit], Visit]) -> RunOutput:
-    return write_run(out, run_id, stage, corrected)
+def write_run_task(out: Path, run_id: str, stage: RunStage, corrected: Callable[[Visit], Visit],
+                   gone_after: int) -> RunOutput:
+    return write_run(out, run_id, stage, corrected, gone_after)
 
 
 def publish_report(out: Path, report: RunReport) -> None:
@@ -304,11 +338,13 @@ def build_corpus(
     batch_size: int = BATCH_SIZE,
     seeds_file: Path | None = None,
     workers: int | None = None,
+    gone_after: int = GONE_AFTER,
 ) -> RunReport:
     """Add a crawl (or WARC files) to the corpus under ``out``; an interrupted run is resumed.
 
     ``seeds_file`` is read when the run starts (scheduled runs pick up edits to it). ``workers``:
-    processes for the pages (default: one per CPU; on Dask, the cluster's workers do it).
+    processes for the pages (default: one per CPU; on Dask, the cluster's workers do it). A URL no
+    run meets any more is gone after ``gone_after`` runs (transform.versions).
     """
     reclaim_sigterm()
     if seeds_file is not None:
@@ -335,11 +371,11 @@ def build_corpus(
                 corrected = ledger.corrected
             process_run(source, stage, batch_size, workers, progress)
         processed = time.monotonic()
-        output = write_run_task(out, run_id, stage, corrected)
+        output = write_run_task(out, run_id, stage, corrected, gone_after)
         state.commit_run(run_id, output.ledger)
         written = time.monotonic()
         report = build_report(run_id, out, output.ledger, output.documents, output.clusters, output.written,
-                              written - started, resumed,
+                              written - started, resumed, output.changes,
                               {"process": round(processed - started, 2), "write": round(written - processed, 2)})
         stage.remove()
     finally:

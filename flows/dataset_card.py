@@ -24,12 +24,21 @@ from flows.escape import markdown_code
 from flows.report_html import CorpusRead, read_table, tag_rows
 from transform.dedup import CONTAINMENT_THRESHOLD, JACCARD_THRESHOLD, SHINGLE_SIZE
 from transform.quality import FULL_LENGTH_HAN, GAP_SATURATION, SPIN_SATURATION, WEIGHTS
-from transform.schema import DOCUMENT_FIELDS, DOCUMENT_SCHEMA, PAGE_FIELDS, PAGE_SCHEMA, SCHEMA_VERSION, field_table
-from transform.write import write_text_atomic
+from transform.schema import (
+    DOCUMENT_FIELDS,
+    DOCUMENT_SCHEMA,
+    PAGE_FIELDS,
+    PAGE_SCHEMA,
+    SCHEMA_VERSION,
+    URL_FIELDS,
+    URL_SCHEMA,
+    field_table,
+)
+from transform.write import URL_TABLE, write_text_atomic
 
 PRETTY_NAME = "cuishou: Chinese debt-collection advice pages (催收)"
 DOCUMENT_COLUMNS = [
-    "host", "dup_cluster", "is_canonical", "products", "channels", "topics", "language", "quality_score",
+    "host", "dup_cluster", "is_canonical", "is_current", "products", "channels", "topics", "language", "quality_score",
     "pipeline_version",
 ]
 PAGE_COLUMNS = ["host", "run_id", "fetched_at"]
@@ -100,8 +109,8 @@ def config_info(name: str, schema: pa.Schema, size: TableSize) -> dict:
     }
 
 
-def front_matter(documents: TableSize, pages: TableSize) -> dict:
-    """The card's YAML header: Hub metadata, the two configs and their features."""
+def front_matter(documents: TableSize, pages: TableSize, urls: TableSize) -> dict:
+    """The card's YAML header: Hub metadata, the three configs and their features."""
     return {
         "pretty_name": PRETTY_NAME,
         "language": ["zh"],
@@ -113,8 +122,10 @@ def front_matter(documents: TableSize, pages: TableSize) -> dict:
         "configs": [
             {"config_name": "default", "data_files": [{"split": "train", "path": "documents/**/*.parquet"}]},
             {"config_name": "pages", "data_files": [{"split": "train", "path": "pages/**/*.parquet"}]},
+            {"config_name": "urls", "data_files": [{"split": "train", "path": "urls/*.parquet"}]},
         ],
-        "dataset_info": [config_info("default", DOCUMENT_SCHEMA, documents), config_info("pages", PAGE_SCHEMA, pages)],
+        "dataset_info": [config_info("default", DOCUMENT_SCHEMA, documents), config_info("pages", PAGE_SCHEMA, pages),
+                         config_info("urls", URL_SCHEMA, urls)],
     }
 
 
@@ -125,8 +136,9 @@ def markdown_table(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
-def counts_section(documents: pa.Table, pages: pa.Table, tags: list[dict]) -> str:
-    """Documents, canonical documents and clusters; per host and per tag (``tags``: rows of ``tag_rows``)."""
+def counts_section(documents: pa.Table, pages: pa.Table, url_states: pa.Table, tags: list[dict]) -> str:
+    """Documents, current and canonical documents, clusters, URLs; per host and per tag (``tags``: rows of
+    ``tag_rows``)."""
     clusters = Counter(documents.column("dup_cluster").to_pylist())
     canonical = Counter(h for h, c in zip(documents.column("host").to_pylist(),
                                           documents.column("is_canonical").to_pylist()) if c)
@@ -142,11 +154,15 @@ def counts_section(documents: pa.Table, pages: pa.Table, tags: list[dict]) -> st
 | | |
 | --- | --- |
 | documents | {documents.num_rows:,} |
+| current documents (`is_current`: one per page online at the last run) | \
+{sum(documents.column("is_current").to_pylist()):,} |
 | canonical documents (one per near-duplicate cluster) | {sum(canonical.values()):,} |
 | near-duplicate clusters | {len(clusters):,} ({sum(n > 1 for n in clusters.values()):,} with two or more documents, \
 {sum(n for n in clusters.values() if n > 1):,} documents in them) |
 | hosts | {len(per_host):,} |
 | languages | {languages or "none"} |
+| URLs documented (`urls`) | {url_states.num_rows:,} ({url_states.column("gone_since").null_count:,} live, \
+{url_states.num_rows - url_states.column("gone_since").null_count:,} gone) |
 | URLs in `pages` (all runs) | {pages.num_rows:,} |
 
 ### By host
@@ -182,6 +198,9 @@ Built with cuishou (`cuishou build`), a pipeline of Prefect flows:
 6. **Cluster** near-duplicates over the whole corpus and pick one canonical document per cluster.
 7. **Write** Parquet (zstd, Hive partitions `crawl_date=YYYY-MM-DD`, schema version {SCHEMA_VERSION} in
    the file metadata key `cuishou.schema_version`, a description on every field).
+8. **Track versions**: every run adds only texts not in the folder yet, and folds its ledger into `urls`
+   (one row per page: current version, first and last seen, gone); each document row says whether
+   it is its page's current text (`is_current`) and which row replaced it (`superseded_by`).
 
 Pipeline versions of the documents:
 
@@ -217,6 +236,13 @@ def fields_section() -> str:
 ### `pages/` (config `pages`): every URL a run met, and how it ended
 
 {field_table(PAGE_FIELDS)}
+
+### `urls/` (config `urls`): one row per URL ever documented, as the runs so far left it
+
+{field_table(URL_FIELDS)}
+
+A URL is gone after a 404 or 410 answer, or after `--gone-after` runs (default 2) that crawled its
+host without errors and no longer met it (no link, not in a sitemap); a 5xx or a timeout is not gone.
 """
 
 
@@ -235,6 +261,9 @@ print(table.schema.field("quality_score").metadata[b"description"].decode())
 import duckdb
 duckdb.sql("select url, title, topics from read_parquet('documents/**/*.parquet', hive_partitioning = true) "
            "where is_canonical and list_contains(channels, '上门')")
+current = duckdb.sql("select * from read_parquet('documents/**/*.parquet', hive_partitioning = true) "
+                     "where is_current")                      # the corpus as it is online now: one row per page
+gone = duckdb.sql("select url, gone_since from read_parquet('urls/*.parquet') where gone_since is not null")
 
 import polars as pl
 canonical = pl.scan_parquet("documents/**/*.parquet", hive_partitioning=True).filter(pl.col("is_canonical")).collect()
@@ -324,6 +353,9 @@ def caveats_section(documents: pa.Table) -> str:
   character {SHINGLE_SIZE}-gram sets have Jaccard similarity ≥ {JACCARD_THRESHOLD} or containment
   ≥ {CONTAINMENT_THRESHOLD} (MinHash LSH candidates, verified exactly). Heavily spun copies can
   stay apart; different articles quoting the same boilerplate rarely merge.
+- **Gone is decided conservatively**: a page that is removed without a 404/410 (its links
+  dropped) stays current until `--gone-after` clean runs have missed it, and a page a site turned
+  into an error page served with status 200 stays current, so `is_current` can lag behind the site.
 - **Coverage** is what the seeds reached: robots.txt was obeyed and JavaScript was not run.
   `pages` lists every URL met and why it is or is not a document.
 """
@@ -338,7 +370,7 @@ def render_dataset_card(out: Path, report: dict) -> str:
 
 def _render_dataset_card(out: Path, report: dict, documents: pa.Table, pages: pa.Table, tags: list[dict]) -> str:
     """The card from the corpus already read: every run's documents and pages, with at least the columns above."""
-    metadata = front_matter(table_size(out / "documents"), table_size(out / "pages"))
+    metadata = front_matter(table_size(out / "documents"), table_size(out / "pages"), table_size(out / "urls"))
     header = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False)
     summary = (f"{documents.num_rows:,} Chinese web pages of debt-collection advice "
                "(微粒贷/借呗/花呗/信用卡/网贷 逾期, 上门/电话/短信催收, borrowers' rights), "
@@ -346,7 +378,9 @@ def _render_dataset_card(out: Path, report: dict, documents: pa.Table, pages: pa
                "plus `pages`, the ledger of every URL the crawl met and how it ended.")
     sections = [
         f"---\n{header}---\n\n# {PRETTY_NAME}\n\n{summary}\n",
-        build_section(documents, pages, report), counts_section(documents, pages, tags), fields_section(), LOADING,
+        build_section(documents, pages, report),
+        counts_section(documents, pages, pq.read_table(out / URL_TABLE, columns=["gone_since"]), tags),
+        fields_section(), LOADING,
         quality_section(documents), caveats_section(documents),
     ]
     return "\n".join(sections)

@@ -17,7 +17,7 @@ WARC_MAGIC = b"WARC/"
 GZIP_MAGIC = b"\x1f\x8b"
 # what a build writes into --out, besides the Parquet folders; an existing one of these in a
 # folder that is not a corpus belongs to someone else and would be overwritten
-BUILD_OUTPUT = ("documents", "pages", "warc", "state", "runs", "report.html", "README.md")
+BUILD_OUTPUT = ("documents", "pages", "urls", "warc", "state", "runs", "report.html", "README.md")
 CORPUS_MARKER = Path("state") / "crawl.sqlite"
 
 

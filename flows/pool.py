@@ -17,7 +17,6 @@ budget). A worker whose parent is gone (``kill -9``) exits within a second, and 
 from __future__ import annotations
 
 import multiprocessing
-from contextlib import contextmanager
 import os
 import signal
 import threading
@@ -25,6 +24,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 
 from flows import interrupt
 from flows.interrupt import Interrupted

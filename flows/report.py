@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -31,6 +30,7 @@ class RunReport:
     pages_fetched: int
     documents: int  # new documents this run wrote
     corpus_documents: int  # the whole corpus after this run
+    current_documents: int  # rows that are their page's current version (is_current)
     canonical_documents: int
     duplicate_clusters: int  # clusters with two or more members
     documents_in_duplicate_clusters: int
@@ -40,8 +40,9 @@ class RunReport:
     files: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
     resumed: bool = False  # this run picked up an interrupted run of the same command
+    changes: dict[str, int] = field(default_factory=dict)  # URLs this run made new, changed, gone, back
     # wall seconds per stage: "process" (crawl or WARC reading, and the pages processed meanwhile),
-    # "write" (dedup, the run's files, cluster columns of earlier files, the run committed)
+    # "write" (dedup, the run's files, URL states, cluster and version columns, the run committed)
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -63,6 +64,8 @@ class RunReport:
             ("new documents written", self.documents),
             ("unchanged since the last run", self.outcomes.get("unchanged", 0)),
             ("documents in the corpus", self.corpus_documents),
+            ("current pages", f"{self.current_documents} (the corpus as it is online now)"),
+            ("changes since the last run", ", ".join(f"{n} {change}" for change, n in self.changes.items())),
             ("canonical documents", self.canonical_documents),
             ("duplicate clusters", f"{self.duplicate_clusters} ({self.documents_in_duplicate_clusters} documents)"),
         ]:
@@ -77,9 +80,12 @@ class RunReport:
             console.print(table)
         out = Path(self.out)
         for label, path in (("documents: ", out / "documents"), ("pages:     ", out / "pages"),
+                            ("urls:      ", out / "urls"),
                             ("report:    ", f"{out / 'report.html'} (and {self.path})"),
                             ("card:      ", out / "README.md")):
             console.print(Text(label) + terminal(path))
+        console.print("the corpus as it is online now, one row per page (duckdb):", markup=False, highlight=False)
+        console.print(Text("  ") + terminal(current_pages_query(out)), soft_wrap=True)  # one line, to copy whole
 
 
 def _reason_key(visit: Visit) -> str:
@@ -88,6 +94,18 @@ def _reason_key(visit: Visit) -> str:
     if visit.outcome in ("redirect", "robots_txt"):
         reason = reason.split(" → ")[0].split(":")[0]
     return f"{visit.outcome}: {reason}" if reason else visit.outcome
+
+
+def current_pages_query(out: Path | str) -> str:
+    """The duckdb query for the corpus as it is online now: one row per live page, its current text."""
+    documents = f"{Path(out).as_posix().rstrip('/')}/documents/**/*.parquet".replace("'", "''")
+    return f"select * from read_parquet('{documents}', hive_partitioning = true) where is_current"
+
+
+def _true_count(clusters: pa.Table | None, column: str) -> int:
+    if clusters is None or column not in clusters.column_names:
+        return 0
+    return pc.sum(clusters.column(column)).as_py() or 0
 
 
 def build_report(
@@ -99,10 +117,12 @@ def build_report(
     files: dict[str, list[Path]],
     seconds: float,
     resumed: bool = False,
+    changes: dict[str, int] | None = None,
     stage_seconds: dict[str, float] | None = None,
 ) -> RunReport:
     """The report of a run: ``visits`` is its ledger (read once), ``documents`` the rows it added,
-    ``clusters`` the cluster columns of every document in the corpus (doc_id, dup_cluster, is_canonical)."""
+    ``clusters`` the cluster and version columns of every document in the corpus (doc_id, dup_cluster,
+    is_canonical, is_current)."""
     per_host: dict[str, Counter] = {}
     outcomes: Counter[str] = Counter()
     dropped: Counter[str] = Counter()
@@ -122,7 +142,8 @@ def build_report(
         pages_fetched=fetched,
         documents=documents,
         corpus_documents=0 if clusters is None else clusters.num_rows,
-        canonical_documents=0 if clusters is None else pc.sum(clusters.column("is_canonical")).as_py() or 0,
+        current_documents=_true_count(clusters, "is_current"),
+        canonical_documents=_true_count(clusters, "is_canonical"),
         duplicate_clusters=sum(n > 1 for n in sizes),
         documents_in_duplicate_clusters=sum(n for n in sizes if n > 1),
         outcomes=dict(outcomes),
@@ -131,5 +152,6 @@ def build_report(
         files={table: [str(p) for p in paths] for table, paths in files.items()},
         seconds=round(seconds, 2),
         resumed=resumed,
+        changes=changes or {},
         stage_seconds=stage_seconds or {},
     )

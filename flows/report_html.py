@@ -1,7 +1,8 @@
 """The run report as one self-contained HTML page: headline numbers, charts, and the tables behind them.
 
 The page has no JavaScript and loads nothing (no CSS, fonts or images from elsewhere), so it opens
-offline and is safe to publish: every page-derived string (titles, URLs, reasons) is escaped. The
+offline and is safe to publish: every page-derived string (titles, URLs, reasons) is escaped, and
+the only links are the changed pages' own http(s) addresses (no referrer is sent). The
 charts are inline SVG drawn here, so the report needs no plotting library; every chart has aria
 labels and a table with the same numbers. ``report_tables`` gives those tables as plain rows, for
 Prefect table artifacts. ``read_corpus`` reads what the report (and the dataset card) are made of
@@ -18,18 +19,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from extract.visits import OUTCOMES
 from transform.quality import FULL_LENGTH_HAN
-from transform.write import write_text_atomic
+from transform.versions import CHANGES
+from transform.write import URL_TABLE, write_text_atomic
 
 DOCUMENT_COLUMNS = [
-    "url", "host", "title", "dup_cluster", "is_canonical", "cluster_size", "products", "channels", "topics",
-    "removed", "text_chars", "removed_share", "scrubbed_gaps", "spin_density", "quality_score",
+    "doc_id", "url", "host", "title", "dup_cluster", "is_canonical", "is_current", "cluster_size", "products",
+    "channels", "topics", "removed", "text_chars", "removed_share", "scrubbed_gaps", "spin_density", "quality_score",
 ]
 PAGE_COLUMNS = ["host", "outcome", "attempts", "fetched_at"]
 FACETS = ("products", "channels", "topics")
@@ -38,6 +42,7 @@ QUALITY_BINS = 10
 TOP_ROWS = 8  # rows of the document tables (largest clusters, lowest scores)
 TOP_BARS = 12  # bars of the drop-reason chart; the table under it has them all
 TOP_HOSTS = 20  # hosts drawn in the host charts, by URLs met
+CHANGED_LINKS = 25  # pages listed per kind of change (urls/ has them all)
 DOTS_PER_HOST = 400  # responses drawn per host in the timeline (evenly sampled beyond)
 CLUSTER_BUCKETS = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 10), (11, 20), (21, 50), (51, math.inf)]
 
@@ -72,6 +77,7 @@ class CorpusRead:
     pages: pa.Table  # every run's pages
     run_pages: list[dict]  # the pages this run met (PAGE_COLUMNS), as rows
     tables: dict[str, list[dict]]  # see report_tables
+    changes: list[dict]  # the URLs this run made new, changed, gone or back, with their current title
 
 
 def read_corpus(
@@ -85,7 +91,20 @@ def read_corpus(
     pages = read_table(out / "pages", list(dict.fromkeys([*PAGE_COLUMNS, "run_id", *page_columns])))
     this_run = pages.filter(pc.equal(pages.column("run_id"), str(report["run_id"])))
     run_pages = this_run.select(PAGE_COLUMNS).to_pylist()
-    return CorpusRead(documents, pages, run_pages, _tables(documents, run_pages, report))
+    changes = changed_urls(out, str(report["run_id"]), documents)
+    return CorpusRead(documents, pages, run_pages, _tables(documents, run_pages, report), changes)
+
+
+def changed_urls(out: Path, run_id: str, documents: pa.Table) -> list[dict]:
+    """The URLs whose last change (urls/) this run made, in CHANGES order then by URL, with their current title."""
+    if not (out / URL_TABLE).exists():
+        return []
+    urls = pq.read_table(out / URL_TABLE, columns=["url", "current_doc_id", "last_change", "last_change_run"])
+    urls = urls.filter(pc.equal(urls.column("last_change_run"), run_id))
+    titles = dict(zip(documents.column("doc_id").to_pylist(), documents.column("title").to_pylist()))
+    rows = [{"change": r["last_change"], "url": r["url"], "title": titles.get(r["current_doc_id"])}
+            for r in urls.to_pylist()]
+    return sorted(rows, key=lambda r: (CHANGES.index(r["change"]), r["url"]))
 
 
 def outcome_rows(pages: list[dict]) -> list[dict]:
@@ -479,7 +498,8 @@ def headline(report: dict, tables: dict[str, list[dict]], documents: pa.Table) -
     tiles = [
         ("URLs met", report.get("urls_met", 0), f"{number(report.get('pages_fetched', 0))} fetched this run"),
         ("new documents", report.get("documents", 0), "written by this run"),
-        ("corpus documents", documents.num_rows, f"from {hosts} hosts"),
+        ("corpus documents", documents.num_rows,
+         f"{number(pc.sum(documents.column('is_current')).as_py() or 0)} current, from {hosts} hosts"),
         ("canonical documents", report.get("canonical_documents", 0), "one per cluster"),
         ("duplicate clusters", report.get("duplicate_clusters", 0),
          f"{number(report.get('documents_in_duplicate_clusters', 0))} documents in them"),
@@ -506,6 +526,44 @@ def outcome_section(tables: dict[str, list[dict]]) -> str:
              hbar_chart("drops", "URLs that are not documents, by reason", drops, "URLs"),
              html_table(tables["drop-reasons"], "Table: not documents, by reason")),
     ])
+
+
+CHANGE_MEANINGS = {
+    "new": "documented for the first time",
+    "changed": "a new version of the text (the old row is superseded_by it)",
+    "gone": "404/410, or no longer linked nor in a sitemap for --gone-after runs",
+    "back": "live again after it was gone",
+}
+
+
+def page_link(url: str, title: str | None) -> str:
+    """A link to a page by its title; an address that is not http(s) (a javascript: one) is text, never a link."""
+    label = escape(title or url)
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        return f'<span class="col-url">{escape(url)}</span>'
+    return f'<a href="{escape(url, quote=True)}" rel="noreferrer">{label}</a>'
+
+
+def changes_section(changes: list[dict], report: dict) -> str:
+    """The URLs this run made new, changed, gone or back: counts, and links to the first of each."""
+    by_change = {change: [r for r in changes if r["change"] == change] for change in CHANGES}
+    counts = "".join(f'<div class="tile"><div class="tile-value">{number(len(rows))}</div>'
+                     f'<div class="tile-label">{change}</div><div class="tile-note">{escape(CHANGE_MEANINGS[change])}'
+                     "</div></div>" for change, rows in by_change.items())
+    lists = []
+    for change, rows in by_change.items():
+        if rows:
+            items = "".join(f"<li>{page_link(r['url'], r['title'])}</li>" for r in rows[:CHANGED_LINKS])
+            hidden = len(rows) - CHANGED_LINKS
+            more = f'<p class="empty">and {number(hidden)} more</p>' if hidden > 0 else ""
+            lists.append(f'<div><h3>{change}</h3><ol class="changed">{items}</ol>{more}</div>')
+    run_id = str(report["run_id"])
+    return card("Changes since the last run",
+                "Pages this run found new, changed, gone or back; every one is a row of urls/ "
+                f"(where last_change_run = '{run_id}'). The corpus as it is online now: documents where is_current.",
+                f'<div class="tiles changes">{counts}</div>',
+                f'<div class="facets">{"".join(lists)}</div>' if lists else '<p class="empty">No page changed.</p>',
+                wide=True)
 
 
 def junk_section(tables: dict[str, list[dict]]) -> str:
@@ -581,6 +639,10 @@ main {{ max-width: 1220px; margin: 0 auto; padding: 24px; }}
 header h1 {{ margin: 0 0 4px; font-size: 26px; }}
 header p {{ margin: 0; color: #52606d; }}
 .tiles {{ display: grid; grid-template-columns: repeat(6, 1fr); gap: 12px; margin: 20px 0; }}
+.tiles.changes {{ grid-template-columns: repeat(4, 1fr); margin: 8px 0; }}
+.tiles.changes .tile {{ box-shadow: none; background: #f4f6f8; }}
+ol.changed {{ margin: 4px 0; padding-left: 20px; font-size: 12px; overflow-wrap: anywhere; }}
+a {{ color: {ACCENT}; }}
 .tile, .card {{ background: #fff; border-radius: 8px; box-shadow: 0 1px 2px rgba(0,0,0,.08); min-width: 0; }}
 .tile {{ padding: 14px 16px; }}
 .tile-value {{ font-size: 28px; font-weight: 650; color: {ACCENT}; }}
@@ -642,14 +704,15 @@ def _render_report_html(out: Path, report: dict, corpus: CorpusRead) -> str:
         f"{report.get('seconds', 0):.1f} s · <code>{escape(str(out))}</code></p></header>",
         headline(report, tables, documents),
         '<div class="cards">',
+        changes_section(corpus.changes, report),
         outcome_section(tables),
         junk_section(tables),
         cluster_section(tables, largest_clusters(documents)),
         tag_section(tables),
         host_section(tables, pages),
         quality_section(tables, lowest_quality(documents)),
-        "</div><footer>Pages and hosts: this run. Documents, junk, clusters, tags and quality: the whole corpus "
-        "after this run. Every number is also in the table under its chart.</footer>",
+        "</div><footer>Changes, pages and hosts: this run. Documents, junk, clusters, tags and quality: the whole "
+        "corpus after this run. Every number is also in the table under its chart.</footer>",
     ])
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from extract.archive import WarcRef
 from extract.visits import Visit
 from transform.schema import DOCUMENT_SCHEMA
-from transform.write import CLUSTER_COLUMNS
+from transform.write import CLUSTER_COLUMNS, VERSION_COLUMNS
 
 STAGE_FOLDER = "stage"  # under DIR/state/
 DEDUP_CHUNK = 10_000  # new documents per dedup update: their texts are in memory together
@@ -39,9 +39,10 @@ VISIT_SCHEMA = pa.schema([
     ("warc_record_id", pa.string()), ("doc_id", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()),
     ("body_sha256", pa.string()),
 ])
-# a document row before dedup: no cluster columns yet, and its partition (crawl_date) as a column
+# a document row before dedup: no cluster or version columns yet, and its partition (crawl_date) as a column
 STAGED_DOCUMENT_SCHEMA = pa.schema(
-    [field for field in DOCUMENT_SCHEMA if field.name not in CLUSTER_COLUMNS] + [pa.field("crawl_date", pa.string())]
+    [field for field in DOCUMENT_SCHEMA if field.name not in (*CLUSTER_COLUMNS, *VERSION_COLUMNS)]
+    + [pa.field("crawl_date", pa.string())]
 )
 
 

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from extract.visits import OUTCOMES
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: documents gained is_current and superseded_by; urls/ is new
 
 _STRINGS = pa.list_(pa.string())
 _REMOVED = pa.list_(pa.struct([("rule", pa.string()), ("text", pa.string())]))
@@ -26,9 +26,11 @@ DOCUMENT_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("text", pa.string(), False, "Clean main text: paragraphs joined by \\n; no title line, comments, link lists or footers."),
     ("language", pa.string(), False, "Language of text: zh (simplified), zh-Hant (traditional), en, or und."),
     ("dup_cluster", pa.string(), False, "Near-duplicate cluster id: equal for all near-duplicates of one another, unique otherwise."),
-    ("is_canonical", pa.bool_(), False, "True for the one representative of its dup_cluster (longest clean text, then earliest published, then URL)."),
+    ("is_canonical", pa.bool_(), False, "True for the one representative of its dup_cluster (a current row when the cluster has one, then longest clean text, then earliest published, then URL)."),
     ("cluster_size", pa.int32(), False, "Number of documents in dup_cluster."),
     ("dup_similarity", pa.float32(), False, "Best verified similarity (Jaccard or containment of character shingles) to another cluster member; 0 for singletons."),
+    ("is_current", pa.bool_(), True, "True when this row is its URL's current version and the URL was not gone at the last run: `where is_current` is the corpus as it is online now, one row per page. Not null from schema 3 on."),
+    ("superseded_by", pa.string(), True, "doc_id of the URL's next version (versions in the order their text was first fetched; the last one is superseded by the current one); null for the current version and for the last version of a gone URL."),
     ("products", _STRINGS, False, "Lending products the text is about, from 微粒贷/借呗/花呗/信用卡/网贷."),
     ("channels", _STRINGS, False, "Collection channels the text discusses, from 上门/电话/短信."),
     ("topics", _STRINGS, False, "Advice topics, from 法律权益/协商还款/投诉举报/征信影响/催收合规/核实身份/保留证据/报警."),
@@ -72,6 +74,22 @@ PAGE_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("run_id", pa.string(), False, "The run that met the URL (the corpus keeps every run's ledger)."),
 ]
 
+URL_FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
+    ("url", pa.string(), False, "A URL documented by some run (it has at least one row in documents/)."),
+    ("host", pa.string(), False, "Host name of url."),
+    ("current_doc_id", pa.string(), False, "doc_id of the URL's latest version: the text its latest live response served (kept when the URL is gone)."),
+    ("first_seen", _TIMESTAMP, False, "When the URL was first documented: the fetch time of its first version (UTC)."),
+    ("last_seen", _TIMESTAMP, False, "The latest response that served the page: its article, or not modified (UTC)."),
+    ("last_fetched", _TIMESTAMP, False, "The URL's latest response of any kind (UTC)."),
+    ("last_status", pa.int16(), True, "HTTP status of that latest response (304: not modified); null if the request got none (timeout, connection error)."),
+    ("gone_since", _TIMESTAMP, True, "When the URL was found gone: its 404/410 answer, or the first of the --gone-after runs that no longer met it; null while it is live."),
+    ("versions", pa.int32(), False, "Rows of the URL in documents/: texts it has served."),
+    ("unlinked_runs", pa.int32(), False, "Runs in a row that crawled the URL's host without errors but did not meet the URL (no link, not in a sitemap)."),
+    ("unlinked_since", _TIMESTAMP, True, "The first of those runs (its host's latest response, UTC); null when unlinked_runs is 0."),
+    ("last_change", pa.string(), False, "The URL's latest change: new (first documented), changed (a new version), gone, or back (live again after gone)."),
+    ("last_change_run", pa.string(), False, "run_id of the run whose pages recorded that change."),
+]
+
 
 def _schema(fields: list[tuple[str, pa.DataType, bool, str]]) -> pa.Schema:
     return pa.schema(
@@ -82,6 +100,7 @@ def _schema(fields: list[tuple[str, pa.DataType, bool, str]]) -> pa.Schema:
 
 DOCUMENT_SCHEMA = _schema(DOCUMENT_FIELDS)
 PAGE_SCHEMA = _schema(PAGE_FIELDS)
+URL_SCHEMA = _schema(URL_FIELDS)
 
 
 def field_table(fields: list[tuple[str, pa.DataType, bool, str]]) -> str:

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA
+from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION, URL_SCHEMA
+from transform.versions import DocVersion, PageRow, UrlState, Versions, fold_run, fold_runs, needs_refold, settle
 
 TARGET_ROW_GROUP_BYTES = 64 * 1024 * 1024
 ROWS_PER_FILE = 100_000
@@ -195,10 +197,12 @@ def _parts_except(folder: Path, skip_run: str | None) -> list[Path]:
 
 
 def remove_run_parts(out: Path, run_id: str) -> None:
-    """Delete what a run wrote to documents/ and pages/ (an interrupted run being redone or dropped)."""
+    """Delete what a run wrote to documents/ and pages/, and its URL states (an interrupted run being
+    redone or dropped)."""
     for table in ("documents", "pages"):
         for path in run_parts(out / table, run_id):
             path.unlink()
+    _url_snapshot(out, run_id).unlink(missing_ok=True)
 
 
 class RunFiles:
@@ -236,24 +240,21 @@ def corpus_doc_ids(out: Path, skip_run: str | None = None) -> set[str]:
 
 
 CLUSTER_COLUMNS = ("dup_cluster", "is_canonical", "cluster_size", "dup_similarity")
+VERSION_COLUMNS = ("is_current", "superseded_by")
+# the columns of a document row that later runs change; schema_version too, when they migrate its file
+RUN_COLUMNS = (*CLUSTER_COLUMNS, *VERSION_COLUMNS, "schema_version")
 
 
-def cluster_table(assignments: Mapping[str, Mapping]) -> pa.Table:
-    """doc_id and the cluster columns, from doc_id -> {column: value}, sorted by doc_id."""
-    doc_ids = sorted(assignments)
-    columns = {"doc_id": pa.array(doc_ids, pa.string())}
-    for name in CLUSTER_COLUMNS:
-        columns[name] = pa.array([assignments[d][name] for d in doc_ids], DOCUMENT_SCHEMA.field(name).type)
-    return pa.table(columns)
-
-
-def with_cluster_columns(table: pa.Table, clusters: pa.Table) -> pa.Table:
-    """``table`` (with doc_id) with the cluster columns of its rows from ``clusters`` (every doc_id must be there)."""
-    rows = pc.index_in(table.column("doc_id"), value_set=clusters.column("doc_id"))
+def with_columns_of(table: pa.Table, columns: pa.Table) -> pa.Table:
+    """``table`` (with doc_id) with the values of its rows in the other columns of ``columns`` (doc_id
+    and some of RUN_COLUMNS; every doc_id of ``table`` must be there)."""
+    rows = pc.index_in(table.column("doc_id"), value_set=columns.column("doc_id"))
     if rows.null_count:
         raise ValueError(f"{rows.null_count} documents have no cluster assignment")
-    for name in CLUSTER_COLUMNS:
-        values = clusters.column(name).take(rows)
+    for name in columns.column_names:
+        if name == "doc_id":
+            continue
+        values = columns.column(name).take(rows)
         if name in table.column_names:
             table = table.set_column(table.column_names.index(name), name, values)
         else:
@@ -261,27 +262,123 @@ def with_cluster_columns(table: pa.Table, clusters: pa.Table) -> pa.Table:
     return table
 
 
-def refresh_cluster_columns(out: Path, clusters: pa.Table, skip_run: str) -> list[Path]:
-    """Rewrite earlier runs' document files whose cluster columns changed (a merge, a new canonical).
+def refresh_document_columns(out: Path, columns: dict[str, dict]) -> list[Path]:
+    """Rewrite the document files whose cluster or version columns changed (a merge, a new canonical,
+    a new version, a page gone), each file at most once; ``columns``: doc_id → the wanted values.
 
-    ``clusters`` is ``cluster_table`` of the documents whose columns may have changed. Only doc_id
-    and the cluster columns are read to compare; a file is read whole only to be rewritten.
+    A file of an older schema is rewritten to the current one (its new columns filled, its
+    schema_version raised). Only doc_id and these columns are read to compare; a file is read
+    whole only to be rewritten.
     """
     rewritten = []
-    for path in _parts_except(out / "documents", skip_run):
-        current = pq.read_table(path, columns=["doc_id", *CLUSTER_COLUMNS], schema=DOCUMENT_SCHEMA)
-        rows = pc.index_in(current.column("doc_id"), value_set=clusters.column("doc_id"))
-        known = pc.is_valid(rows)
-        changed = False
-        for name in CLUSTER_COLUMNS:
-            wanted = pc.if_else(known, clusters.column(name).take(rows), current.column(name))
-            changed = changed or not wanted.equals(current.column(name))
-        if not changed:
+    for path in sorted((out / "documents").glob("**/*.parquet")):
+        stored = pq.read_table(path, columns=["doc_id", *RUN_COLUMNS], schema=DOCUMENT_SCHEMA)
+        ids = stored.column("doc_id").to_pylist()
+        current = {name: stored.column(name).to_pylist() for name in RUN_COLUMNS}
+        wanted = {name: [columns.get(i, {}).get(name, current[name][k]) for k, i in enumerate(ids)]
+                  for name in (*CLUSTER_COLUMNS, *VERSION_COLUMNS)}
+        wanted["schema_version"] = [SCHEMA_VERSION] * len(ids)
+        if wanted == current:
             continue
         table = pq.read_table(path, schema=DOCUMENT_SCHEMA)
-        for name in CLUSTER_COLUMNS:
+        for name in RUN_COLUMNS:
             field = table.schema.field(name)
-            wanted = pc.if_else(known, clusters.column(name).take(rows), table.column(name)).cast(field.type)
-            table = table.set_column(table.schema.get_field_index(name), field, wanted)
+            table = table.set_column(table.schema.get_field_index(name), field, pa.array(wanted[name], field.type))
         rewritten.append(write_parquet_atomic(table, path))
     return rewritten
+
+
+# ---------------------------------------------------------------- URL states (urls/)
+
+URL_TABLE = Path("urls") / "urls.parquet"
+_URL_SNAPSHOTS = Path("state") / "urls"
+_EVIDENCE = list(PageRow._fields)
+
+
+def _url_snapshot(out: Path, run_id: str) -> Path:
+    """The URL states as a run left them: the next run's starting point, kept apart from urls/,
+    which a killed run may already have rewritten."""
+    return out / _URL_SNAPSHOTS / f"{run_id}.parquet"
+
+
+def _previous_snapshot(out: Path, run_id: str) -> Path | None:
+    """The states of the latest other run: a finished one, since an unfinished run's files are
+    removed before another run starts (``remove_run_parts``)."""
+    earlier = sorted(p for p in (out / _URL_SNAPSHOTS).glob("*.parquet") if p.stem != run_id)
+    return earlier[-1] if earlier else None
+
+
+# columns of few distinct values: each value is made once and shared by its rows
+_SHARED = {"host", "outcome", "status", "last_status", "last_change", "last_change_run", "run_id"}
+
+
+def _columns(table: pa.Table, names: list[str]) -> zip:
+    """The rows of a table as tuples: a million rows as dicts, or with a string object per cell, would
+    cost several times the memory."""
+    return zip(*(_values(table.column(name), name in _SHARED) for name in names))
+
+
+def _values(column: pa.ChunkedArray, shared: bool) -> list:
+    if pa.types.is_timestamp(column.type) and len(column):  # pandas makes them ~8 times faster than pyarrow
+        return [None if value is pd.NaT else value for value in column.to_pandas().dt.to_pydatetime()]
+    if not shared or column.num_chunks == 0:
+        return column.to_pylist()
+    encoded = column.combine_chunks().dictionary_encode()
+    values = encoded.dictionary.to_pylist()
+    return [None if i is None else values[i] for i in encoded.indices.to_pylist()]
+
+
+def _parquet(files: list[Path], columns: list[str]) -> pa.Table:
+    return ds.dataset(files, format="parquet").to_table(columns=columns)
+
+
+def _pages_evidence(files: list[Path]) -> list[PageRow]:
+    return [PageRow(*row) for row in _columns(_parquet(files, _EVIDENCE), _EVIDENCE)] if files else []
+
+
+def _ledger(out: Path) -> dict[str, list[PageRow]]:
+    """Every run's pages rows, by run."""
+    files = sorted((out / "pages").glob("**/*.parquet"))
+    runs: dict[str, list[PageRow]] = {}
+    if files:
+        for *row, run_id in _columns(_parquet(files, [*_EVIDENCE, "run_id"]), [*_EVIDENCE, "run_id"]):
+            runs.setdefault(run_id, []).append(PageRow(*row))
+    return runs
+
+
+def _document_versions(out: Path) -> list[DocVersion]:
+    files = sorted((out / "documents").glob("**/*.parquet"))
+    names = list(DocVersion._fields)
+    return [DocVersion(*row) for row in _columns(_parquet(files, names), names)] if files else []
+
+
+def read_url_states(path: Path) -> dict[str, UrlState]:
+    return {row[0]: UrlState(*row) for row in _columns(pq.read_table(path, schema=URL_SCHEMA), URL_SCHEMA.names)}
+
+
+def update_url_states(out: Path, run_id: str, gone_after: int) -> tuple[Versions, list[Path]]:
+    """Fold this run's pages (its part of pages/) into the URL states the previous run left, and
+    write them: ``DIR/state/urls/RUN.parquet``, then ``DIR/urls/urls.parquet``.
+
+    Without a previous run's states (a corpus of schema 2 or older), or when this run's responses
+    are older than the states' (archives read out of order), the whole ledger is folded instead.
+    A resumed run starts again from the previous run's states, so it writes what an uninterrupted
+    run writes.
+    """
+    previous = _previous_snapshot(out, run_id)
+    pages = _pages_evidence(run_parts(out / "pages", run_id))
+    states = read_url_states(previous) if previous else None
+    if states is None or needs_refold(states, pages):
+        states = fold_runs(_ledger(out), gone_after)
+    else:
+        states = fold_run(states, pages, run_id, gone_after)
+    versions = settle(states, _document_versions(out))
+    table = pa.table({name: [getattr(state, name) for state in versions.urls] for name in URL_SCHEMA.names},
+                     schema=URL_SCHEMA)
+    written = [write_parquet_atomic(table, _url_snapshot(out, run_id))]
+    for stale in (out / _URL_SNAPSHOTS).glob("*.parquet"):
+        if stale.stem not in (run_id, previous and previous.stem):
+            stale.unlink()
+    written.append(write_parquet_atomic(table, out / URL_TABLE))
+    return versions, written
+

@@ -174,8 +174,13 @@ def _error_page(text: _Lines) -> str | None:
 
 
 def _archive(text: _Lines) -> str | None:
+    """Several dated posts under headings of their own, on a page that does not signal one article
+    (its headline repeated with a date, article markup): a live blog or an article with dated
+    related-story cards signals itself, a blog's month archive shows the blog's name."""
     posts = text.page.archive_posts
-    return f"archive: {posts} dated posts, each under its own heading" if posts >= ARCHIVE_MIN_POSTS else None
+    if posts >= ARCHIVE_MIN_POSTS and not text.page.signals_article:
+        return f"archive: {posts} dated posts, each under its own heading"
+    return None
 
 
 def _comment_list(text: _Lines) -> str | None:

@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.utils import load_html
 
-from extract.html.dom import squash
+from extract.html.dom import HAN, squash
 
 FLAT_TEXT_MIN_CHARS = 100  # a one-line extraction this long is a flattened page, not one paragraph
 HTML_START_CHARS = 50  # how far trafilatura looks for "html" before doubting a document
@@ -25,6 +25,7 @@ LAYOUT_TABLE_PAGE_SHARE = 0.3  # a layout table holds at least this share of the
 LAYOUT_CELL_MIN_CHARS = 150  # ...and nests tables or has a cell this long...
 LAYOUT_CELL_TABLE_SHARE = 0.5  # ...holding this share of the table's text
 CAPTION_MAX_CHARS = 200  # a caption-classed block longer than this is no caption
+CAPTION_MIN_HAN = 2  # a caption with fewer Han characters is left as trafilatura reads it
 _CAPTION_CLASS = re.compile(r"caption|pic-?(?:txt|text|info|desc)|img-?(?:txt|text|desc)", re.I)
 SHORT_THREAD_CHARS = 500  # a thread's recall text shorter than this gets the balanced pass too...
 THREAD_RETRY_GAIN = 1.5  # ...which replaces it when it is this many times longer
@@ -105,17 +106,20 @@ def _prepared_tree(html: str) -> HtmlElement | None:
 
 
 def _captions_as_paragraphs(tree: HtmlElement) -> None:
-    """Image captions (<figcaption>, caption-classed blocks) as paragraphs, figures as blocks:
-    trafilatura drops them with the images (and prunes caption classes), but a caption says what a
-    photo shows (图为…)."""
-    for figure in tree.iter("figure"):
-        figure.tag = "div"
+    """Chinese image captions (<figcaption>, caption-classed blocks) as paragraphs, their figures
+    as blocks: trafilatura drops them with the images (and prunes caption classes), but in this
+    corpus a caption says what a photo shows (图为…, 催收短信截图). Captions without Han text
+    (English news credits, "Photo: Reuters") are left to trafilatura, as the English reference
+    texts expect."""
     for caption in tree.iter("figcaption", "div", "span", "p"):
-        if caption.tag == "figcaption" or (
+        is_caption = caption.tag == "figcaption" or (
             _CAPTION_CLASS.search(caption.get("class") or "") and _text_chars(caption) <= CAPTION_MAX_CHARS
-        ):
+        )
+        if is_caption and len(HAN.findall("".join(caption.itertext()))) >= CAPTION_MIN_HAN:
             caption.tag = "p"
             caption.attrib.pop("class", None)
+            if (figure := caption.getparent()) is not None and figure.tag == "figure":
+                figure.tag = "div"
 
 
 def _layout_tables_as_blocks(tree: HtmlElement) -> None:

@@ -25,3 +25,9 @@ def test_text_in_every_encoding_pages_use_is_not_binary():
 
 def test_no_dev_site_article_is_taken_for_binary():
     assert all(binary_kind(dev_bytes(article["url"])[0]) is None for article in ARTICLES)
+
+
+def test_markup_with_stray_control_bytes_is_a_page():
+    """cn_content 2bac7fb2 (雅虎中国, 2005): \\x02 separates the menu items of a real page."""
+    page = "<html><head><title>雅虎</title></head><body>" + "".join(f"<a>栏目{n}</a>\x02" for n in range(40))
+    assert binary_kind(page.encode("gb18030")) is None

@@ -42,6 +42,16 @@ def test_warc_ledger_keeps_the_last_response_per_url(tmp_path):
     assert row["crawl_date"] == "2026-11-23" and row["warc_file"].endswith(".warc.gz")
 
 
+def test_of_several_responses_the_latest_by_warc_date_counts_whatever_the_file_order(tmp_path):
+    for name, day in (("feb", 28), ("jan", 1)):
+        with WarcArchive(tmp_path / name, "t") as archive:
+            archive.write(Fetched("http://a.test/p", status=200, headers=[("Content-Type", "text/html")],
+                                  fetched_at=datetime(2026, 2 if name == "feb" else 1, day, tzinfo=UTC)))
+    files = [*sorted((tmp_path / "feb").iterdir()), *sorted((tmp_path / "jan").iterdir())]
+    visits = visits_from_warcs(files)
+    assert [(v.outcome, v.fetched_at.month) for v in visits] == [("fetched", 2), ("superseded", 1)]
+
+
 def test_a_cut_warc_adds_an_archive_error_visit_saying_where(tmp_path):
     from flows.cli import SAMPLE_DIR
 

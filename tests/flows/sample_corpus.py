@@ -22,18 +22,20 @@ SAMPLE_WARC = SAMPLE_DIR / "dev-site-sample.warc.gz"
 RUN_ID = "20260101T000000Z"
 
 
-def build_sample_corpus(out: Path, articles: bool = True) -> dict:
+def build_sample_corpus(out: Path, articles: bool = True, run_id: str = RUN_ID) -> dict:
     """Write ``out/documents``, ``out/pages`` and ``out/runs/RUN.json`` as ``build_corpus`` does; returns the report.
 
     ``articles=False`` leaves the HTML pages out: a run that wrote no documents.
     """
     ledger = WarcLedger([SAMPLE_WARC])
     visits = list(ledger)
-    stage = RunStage(out, RUN_ID).reset()
+    stage = RunStage(out, run_id).reset()
     stage.write_visits("settled", [v for v in visits if v.outcome != "fetched"])
     process_batch(Batch("fetched", [v for v in visits if v.outcome == "fetched" and articles], stage))
-    output = write_run(out, RUN_ID, stage, ledger.corrected)
-    report = build_report(RUN_ID, out, output.ledger, output.documents, output.clusters, output.written, seconds=1.0)
+    output = write_run(out, run_id, stage, ledger.corrected)
+    report = build_report(run_id, out, output.ledger, output.documents, output.clusters, output.written, seconds=1.0,
+                          changes=output.changes)
+    stage.remove()  # as the flow does once the run is committed: a later run would read no leftovers
     report.save()
     return json.loads(json.dumps(asdict(report)))
 

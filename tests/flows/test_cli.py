@@ -17,7 +17,7 @@ def test_build_help_lists_the_sources_and_output(capsys):
     with pytest.raises(SystemExit):
         main(["build", "--help"])
     text = capsys.readouterr().out
-    for option in ("--seeds", "--warc", "--out", "--proxy", "documents/", "pages/"):
+    for option in ("--seeds", "--warc", "--out", "--proxy", "--gone-after", "documents/", "pages/", "urls/"):
         assert option in text
 
 

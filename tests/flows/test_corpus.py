@@ -49,7 +49,8 @@ def test_documents_follow_the_schema_and_contract(crawled_corpus, gold):
     for row in rows:
         assert row["title"] not in row["text"].split("\n"), "title line left in text"
         assert row["host"] == row["url"].split("/")[2]
-        assert str(row["published"]) if row["published"] else True
+        published = row["published"].isoformat() if row["published"] else None
+        assert published == by_url[row["url"]]["published"]
         for facet, labels in LABELS.items():
             assert set(row[facet]) <= labels
         assert row["text_chars"] == len(row["text"]) > 50
@@ -146,7 +147,10 @@ def test_a_second_crawl_writes_nothing_twice(crawled_corpus, tmp_path):
     latest = json.loads(max((out / "runs").glob("*.json")).read_text(encoding="utf-8"))
     assert latest["documents"] == 0 and "document" not in latest["outcomes"]
     assert latest["outcomes"]["unchanged"] == 34 + 11 + 2  # articles, index pages, sitemaps
-    assert latest["corpus_documents"] == 34
+    assert latest["corpus_documents"] == latest["current_documents"] == 34
+    assert latest["changes"] == {"new": 0, "changed": 0, "gone": 0, "back": 0}
+    urls = ds.dataset(out / "urls").to_table().to_pylist()
+    assert len(urls) == 34 and all(u["last_seen"] > u["first_seen"] and u["last_status"] == 200 for u in urls)
 
 
 def test_serve_registers_the_schedule_and_runs_the_deployment(prefect_server, tmp_path):
@@ -198,5 +202,7 @@ def test_flow_on_a_dask_cluster_gives_the_same_corpus(crawled_corpus, tmp_path):
         code = main(["build", "--out", str(tmp_path), "--dask-address", cluster.scheduler_address,
                      "--batch-size", "10"])
     assert code == 0
-    columns = ("doc_id", "dup_cluster", "is_canonical")
+    columns = ("doc_id", "dup_cluster", "is_canonical", "is_current", "superseded_by")
     assert _rows(tmp_path, "documents", columns) == _rows(reference, "documents", columns)
+    url_columns = ("url", "current_doc_id", "versions", "last_change")
+    assert _rows(tmp_path, "urls", url_columns) == _rows(reference, "urls", url_columns)

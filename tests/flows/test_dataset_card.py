@@ -14,7 +14,15 @@ from sample_corpus import RUN_ID, build_sample_corpus, corpus, offline_datasets 
 
 from flows.dataset_card import hf_feature, licence_caveat, render_dataset_card, size_category, write_dataset_card
 from transform.dedup import JACCARD_THRESHOLD
-from transform.schema import DOCUMENT_FIELDS, DOCUMENT_SCHEMA, PAGE_FIELDS, PAGE_SCHEMA, field_table
+from transform.schema import (
+    DOCUMENT_FIELDS,
+    DOCUMENT_SCHEMA,
+    PAGE_FIELDS,
+    PAGE_SCHEMA,
+    URL_FIELDS,
+    URL_SCHEMA,
+    field_table,
+)
 
 # Arrow type -> the Hub card notation, written out by hand (the card must say exactly this)
 EXPECTED_FEATURES = {
@@ -61,10 +69,12 @@ def test_header_has_the_hub_fields(header):
     assert {c["config_name"]: c["data_files"] for c in header["configs"]} == {
         "default": [{"split": "train", "path": "documents/**/*.parquet"}],
         "pages": [{"split": "train", "path": "pages/**/*.parquet"}],
+        "urls": [{"split": "train", "path": "urls/*.parquet"}],
     }
 
 
-@pytest.mark.parametrize(("config", "schema"), [("default", DOCUMENT_SCHEMA), ("pages", PAGE_SCHEMA)])
+@pytest.mark.parametrize(("config", "schema"), [("default", DOCUMENT_SCHEMA), ("pages", PAGE_SCHEMA),
+                                               ("urls", URL_SCHEMA)])
 def test_features_are_every_column_with_its_dtype(header, config, schema):
     features = configs(header)[config]["features"]
     assert [f["name"] for f in features] == schema.names
@@ -77,6 +87,7 @@ def test_split_sizes_are_the_corpus_rows(corpus, header):
     info = configs(header)
     assert info["default"]["splits"][0]["num_examples"] == len(documents(out)) == 34
     assert info["pages"]["splits"][0]["num_examples"] == report["urls_met"] == 62
+    assert info["urls"]["splits"][0]["num_examples"] == 34
     assert all(i["splits"][0]["num_bytes"] > 0 and i["download_size"] > 0 for i in info.values())
 
 
@@ -84,6 +95,8 @@ def test_counts_are_the_corpus(corpus, card):
     rows = documents(corpus[0])
     clusters = Counter(r["dup_cluster"] for r in rows)
     assert "| documents | 34 |" in card
+    assert "| current documents (`is_current`: one per page online at the last run) | 34 |" in card
+    assert "| URLs documented (`urls`) | 34 (34 live, 0 gone) |" in card
     assert f"| canonical documents (one per near-duplicate cluster) | {sum(r['is_canonical'] for r in rows)} |" in card
     assert f"| near-duplicate clusters | {len(clusters)} ({sum(n > 1 for n in clusters.values())} with two" in card
     for host, n in Counter(r["host"] for r in rows).items():
@@ -95,7 +108,7 @@ def test_counts_are_the_corpus(corpus, card):
 
 
 def test_card_explains_fields_build_loading_and_caveats(corpus, card):
-    assert field_table(DOCUMENT_FIELDS) in card and field_table(PAGE_FIELDS) in card
+    assert field_table(DOCUMENT_FIELDS) in card and field_table(PAGE_FIELDS) in card and field_table(URL_FIELDS) in card
     versions = {r["pipeline_version"] for r in documents(corpus[0])}
     assert all(f"| `{v}` | " in card for v in versions)
     assert f"| `{RUN_ID}` | 62 |" in card
@@ -129,13 +142,14 @@ def test_datasets_reads_the_declared_features_and_the_folder(corpus, tmp_path):
     write_dataset_card(out, report)
     with offline_datasets(tmp_path / "hf") as datasets:
         header = configs(yaml.safe_load((out / "README.md").read_text(encoding="utf-8").split("---\n")[1]))
-        for config, schema in (("default", DOCUMENT_SCHEMA), ("pages", PAGE_SCHEMA)):
+        for config, schema in (("default", DOCUMENT_SCHEMA), ("pages", PAGE_SCHEMA), ("urls", URL_SCHEMA)):
             declared = datasets.Features._from_yaml_list(header[config]["features"])
             assert declared == datasets.Features.from_arrow_schema(schema)
         cache = str(tmp_path / "hf" / "cache")
         loaded = datasets.load_dataset(str(out), split="train", cache_dir=cache)
         pages = datasets.load_dataset(str(out), "pages", split="train", cache_dir=cache)
-    assert len(loaded) == 34 and len(pages) == 62
+        urls = datasets.load_dataset(str(out), "urls", split="train", cache_dir=cache)
+    assert len(loaded) == 34 and len(pages) == 62 and len(urls) == 34
     assert loaded.features == datasets.Features.from_arrow_schema(DOCUMENT_SCHEMA)
 
 

@@ -5,7 +5,7 @@ from collections import Counter
 from rich.console import Console
 
 from extract.visits import Visit
-from flows.report import build_report
+from flows.report import build_report, current_pages_query
 
 HOSTILE = [
     Visit("http://ok.test/x", "non_html", "application/x-[/]", status=200),
@@ -25,3 +25,14 @@ def test_render_shows_markup_and_control_characters_as_text(tmp_path):
         assert shown in text
     assert "\x1b" not in console.export_text(styles=False) and "\x07" not in text
     assert Counter(report.outcomes) == Counter(v.outcome for v in HOSTILE)
+
+
+def test_the_current_pages_query_names_the_out_folder_as_an_sql_string(tmp_path):
+    out = tmp_path / "it's here"
+    report = build_report("RUN", out, [], 0, None, {}, 1.0)
+    console = Console(record=True, width=40)
+    report.render(console)
+    query = current_pages_query(out)
+    assert query in console.export_text()  # on one line, however narrow the terminal
+    assert f"read_parquet('{tmp_path.as_posix()}/it''s here/documents/**/*.parquet'" in query
+    assert query.endswith(" where is_current")

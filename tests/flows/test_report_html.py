@@ -110,15 +110,19 @@ def test_every_chart_is_accessible_and_has_its_numbers_in_a_table(html):
 
 
 class _Resources(HTMLParser):
-    """Every tag and attribute that could make a browser load something."""
+    """Every tag and attribute that could make a browser load something; links to pages apart."""
 
     def __init__(self):
         super().__init__()
         self.tags: Counter = Counter()
         self.links: list[str] = []
+        self.anchors: list[dict] = []
 
     def handle_starttag(self, tag, attrs):
         self.tags[tag] += 1
+        if tag == "a":
+            self.anchors.append(dict(attrs))
+            return
         self.links += [value or "" for name, value in attrs if name in ("src", "href", "xlink:href", "action", "srcset")]
 
 
@@ -131,12 +135,49 @@ def test_the_header_shows_the_run_id_once_and_when_it_started(corpus):
     assert run_time(RUN_ID) == "2026-01-01 00:00:00 UTC" and run_time("not-a-run") == ""
 
 
-def test_report_is_self_contained(html):
+def test_report_is_self_contained(corpus, html):
+    """It loads nothing; its only links are to the corpus's own pages, without a referrer."""
     parser = _Resources()
     parser.feed(html)
     assert not parser.tags.keys() & {"script", "link", "img", "iframe", "object", "embed", "image", "use", "base"}
     assert parser.links == []
     assert "url(" not in html and "@import" not in html
+    documented = set(table(corpus[0], "urls").column("url").to_pylist())
+    assert parser.anchors and all(a.keys() == {"href", "rel"} and a["rel"] == "noreferrer" for a in parser.anchors)
+    assert {a["href"] for a in parser.anchors} <= documented
+
+
+def _changes_card(html: str) -> str:
+    return html.split("<h2>Changes since the last run</h2>")[1].split("</section>")[0]
+
+
+def test_the_changes_card_counts_this_runs_changes_and_links_the_first_pages(corpus, html):
+    out, report = corpus
+    card = _changes_card(html)
+    tiles = dict((label, value) for value, label in re.findall(
+        r'<div class="tile-value">([^<]*)</div><div class="tile-label">([^<]*)</div>', card))
+    assert tiles == {"new": "34", "changed": "0", "gone": "0", "back": "0"} and report["changes"]["new"] == 34
+    titles = dict(zip(table(out, "documents").column("url").to_pylist(), table(out, "documents").column("title").to_pylist()))
+    first = sorted(titles)[0]
+    assert f'<a href="{first}" rel="noreferrer">{titles[first]}</a>' in card
+    assert card.count("<li>") == 25 and "and 9 more" in card
+
+
+def test_changed_addresses_are_escaped_and_only_http_ones_are_links(corpus, tmp_path):
+    out, report = corpus
+    copy = tmp_path / "corpus"
+    shutil.copytree(out, copy)
+    urls = pq.read_table(copy / "urls" / "urls.parquet")
+    hostile = ['javascript:alert(1)', 'http://x.test/"><script>alert(2)</script>']
+    urls = urls.set_column(0, urls.schema.field("url"), pa.array(hostile + urls.column("url").to_pylist()[2:]))
+    runs = [report["run_id"]] * 2 + ["an earlier run"] * (urls.num_rows - 2)  # only the hostile two changed now
+    urls = urls.set_column(urls.schema.get_field_index("last_change_run"), urls.schema.field("last_change_run"),
+                           pa.array(runs))
+    pq.write_table(urls, copy / "urls" / "urls.parquet")
+    card = _changes_card(render_report_html(copy, report))
+    assert 'href="javascript' not in card and "<script>" not in card
+    assert '<span class="col-url">javascript:alert(1)</span>' in card
+    assert 'href="http://x.test/&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"' in card
 
 
 def test_page_text_is_escaped(corpus, tmp_path):

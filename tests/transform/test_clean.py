@@ -711,3 +711,39 @@ def test_feed_and_ranking_headings_take_their_items(heading):
 def test_article_headings_about_rankings_and_news_keep_their_lists(heading):
     text = f"{heading}\n- 招商银行：逾期率1.75%\n- 平安银行：逾期率2.1%"
     assert removed_by(clean_text(text), "link_farm") == []
+
+
+def test_a_long_copyright_line_is_a_footer():
+    """magic_html forum eaddae4e: a copyright line running on with licensees and trademarks,
+    longer than the line rules read, is still a footer (it starts with Copyright)."""
+    line = ("Copyright © 2024 Nexon Korea Corporation & Valve Corporation, Licensed to Shanghai Posts & "
+            "Telecommunications Technology Co., Ltd., in China")
+    clean = clean_text(f"游戏全屏显示的问题，调整一下分辨率就可以解决，大家可以试试看这个办法。\n{line}")
+    assert removed_by(clean, "footer_disclaimer") == [line]
+
+
+def test_outline_with_several_reworded_headings():
+    """Two of four outline headings come back reworded: matched as near duplicates, not exactly."""
+    text = """\
+一、先弄清楚欠款的构成
+二、准备好困难证明的材料
+三、主动联系银行协商分期
+四、书面确认协商的结果
+一、先搞清楚欠款的构成
+登录手机银行查看账单,把本金、利息、违约金分别记下来,心里有数之后再和银行谈。
+二、准备好困难证明材料
+失业证明、医疗单据、收入流水都可以作为还款困难的证明,材料越完整越好。
+三、主动联系银行协商分期
+拨打信用卡背面的客服电话,说明情况,要求转接到负责协商的部门办理。
+四、书面确认协商的结果
+要求银行通过短信或者书面协议确认分期期数和每期金额,并按时履约。"""
+    clean = clean_text(text)
+    assert removed_by(clean, "outline_repeat") == text.splitlines()[:4]
+
+
+def test_a_short_repeated_pair_of_paragraphs_is_kept():
+    """Two paragraphs said twice but under DUP_RUN_MIN_CHARS together: a summary, not a second copy."""
+    pair = ["借款人应当保留全部催收短信和通话录音,并且记下每一次来电的时间和号码,作为日后维权的证据使用。",
+            "遇到暴力催收可以拨打110报警,也可以向银保监会、互联网金融协会或者平台的客服投诉举报,要求对方停止骚扰。"]
+    text = "\n".join([*pair, "以上两点最为重要,下面再重复一遍。", *pair])
+    assert clean_text(text).text == text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from transform.clean import LINE_RULES, _line_rule, match_key
+from transform.clean import COMMENT_CHROME, LINE_RULES, _line_rule, match_key
 
 # line → the rule that must remove it
 EXAMPLES: dict[str, str] = {
@@ -112,3 +112,30 @@ def test_every_line_rule_has_a_line_only_it_removes():
         alone = [key for key in keys if pattern.search(key)
                  and not any(other.search(key) for m, (_, other) in enumerate(LINE_RULES) if m != n)]
         assert alone, f"LINE_RULES[{n}] ({rule}: {pattern.pattern[:60]}) has no example only it removes"
+
+
+# Comment-section widgets (COMMENT_CHROME), removed as comment_section wherever they stand.
+COMMENT_WIDGETS = [
+    "发布于 2025-05-10 19:36:30・IP 属地北京",  # seed 003
+    "IP 属地广东",
+    "写下你的评论...",
+    "写评论",
+    "还没有评论,发表之一个评论吧",
+    "暂无评论，快来抢沙发",
+    "共 12 条评论",
+    "查看更多评论",
+    "赞同 3",
+]
+
+
+@pytest.mark.parametrize("line", COMMENT_WIDGETS)
+def test_comment_widget_lines(line):
+    assert _line_rule(match_key(line)) == "comment_section"
+
+
+def test_every_comment_widget_pattern_has_a_line_only_it_removes():
+    keys = [match_key(line) for line in COMMENT_WIDGETS]
+    for n, pattern in enumerate(COMMENT_CHROME):
+        alone = [key for key in keys if pattern.search(key)
+                 and not any(other.search(key) for m, other in enumerate(COMMENT_CHROME) if m != n)]
+        assert alone, f"COMMENT_CHROME[{n}] ({pattern.pattern}) has no example only it removes"

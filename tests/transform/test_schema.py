@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from transform.schema import DOCUMENT_FIELDS, DOCUMENT_SCHEMA, PAGE_FIELDS, field_table
+from transform.schema import DOCUMENT_FIELDS, DOCUMENT_SCHEMA, PAGE_FIELDS, URL_FIELDS, URL_SCHEMA, field_table
 
 README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 
@@ -8,10 +8,11 @@ README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 def test_readme_field_tables_match_the_schema():
     assert field_table(DOCUMENT_FIELDS) in README
     assert field_table(PAGE_FIELDS) in README
+    assert field_table(URL_FIELDS) in README
 
 
 def test_every_field_is_described():
-    for field in DOCUMENT_SCHEMA:
+    for field in [*DOCUMENT_SCHEMA, *URL_SCHEMA]:
         assert len(field.metadata[b"description"]) > 10, field.name
 
 

@@ -1,5 +1,6 @@
 from datetime import UTC, date, datetime
 
+import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
@@ -7,9 +8,8 @@ import pytest
 from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION
 from transform.write import (
     RunFiles,
-    cluster_table,
     corpus_doc_ids,
-    refresh_cluster_columns,
+    refresh_document_columns,
     remove_run_parts,
     write_partitioned,
 )
@@ -27,7 +27,7 @@ def document_row(doc_id: str) -> dict:
     row.update(doc_id=doc_id, url=f"http://a.test/{doc_id}", host="a.test", text="花呗逾期", language="zh",
                dup_cluster=f"c-{doc_id}", is_canonical=True, cluster_size=1, dup_similarity=0.0, products=["花呗"],
                channels=[], topics=[], lenders=[], legal_refs=[], overdue_days=[2], home_visit_claims=[],
-               schema_version="2", comments=[], removed=[{"rule": "footer", "text": "Copyright"}],
+               is_current=True, schema_version=SCHEMA_VERSION, comments=[], removed=[{"rule": "footer", "text": "Copyright"}],
                text_chars=4, removed_share=0.1, scrubbed_gaps=0, spin_density=0.0, quality_score=0.9,
                fetched_at=datetime(2026, 11, 23, tzinfo=UTC), http_status=200, content_sha256="0" * 64,
                encoding="utf-8", encoding_source="http", pipeline_version="test", published=date(2025, 1, 2),
@@ -84,15 +84,38 @@ def test_runs_add_files_and_a_redone_run_replaces_its_own(tmp_path):
     assert sorted(pages.column("url").to_pylist()) == ["http://a.test/1", "http://a.test/3"]
 
 
-def test_cluster_columns_of_earlier_files_are_refreshed(tmp_path):
+def _documents(out) -> dict[str, dict]:
+    return {r["doc_id"]: r for r in ds.dataset(out / "documents", partitioning="hive").to_table().to_pylist()}
+
+
+def test_cluster_and_version_columns_are_refreshed_in_every_file(tmp_path):
     write_corpus(tmp_path, "r1", [document_row("a"), document_row("b")], [])
+    write_corpus(tmp_path, "r2", [document_row("c")], [])
     merged = {"dup_cluster": "c-a", "is_canonical": False, "cluster_size": 2, "dup_similarity": 0.5}
-    rewritten = refresh_cluster_columns(tmp_path, cluster_table({"b": merged}), skip_run="r2")
-    assert len(rewritten) == 1
-    rows = {r["doc_id"]: r for r in ds.dataset(tmp_path / "documents", partitioning="hive").to_table().to_pylist()}
+    superseded = {"is_current": False, "superseded_by": "c"}
+    rewritten = refresh_document_columns(tmp_path, {"b": merged | superseded, "c": {"is_current": False}})
+    assert len(rewritten) == 2  # r1's file and this run's own
+    rows = _documents(tmp_path)
     assert (rows["b"]["dup_cluster"], rows["b"]["is_canonical"], rows["b"]["cluster_size"]) == ("c-a", False, 2)
-    assert rows["a"]["dup_cluster"] == "c-a" and rows["a"]["is_canonical"]
-    assert refresh_cluster_columns(tmp_path, cluster_table({"b": merged}), skip_run="r2") == []
+    assert (rows["b"]["is_current"], rows["b"]["superseded_by"]) == (False, "c")
+    assert rows["a"]["dup_cluster"] == "c-a" and rows["a"]["is_canonical"] and rows["a"]["is_current"]
+    assert rows["c"]["is_current"] is False
+    assert refresh_document_columns(tmp_path, {"b": merged | superseded}) == []
+
+
+def test_a_file_of_schema_2_is_migrated_when_refreshed(tmp_path):
+    """Schema 2 had no is_current/superseded_by: the first run of schema 3 rewrites such files whole."""
+    old_fields = [f for f in DOCUMENT_SCHEMA if f.name not in ("is_current", "superseded_by")]
+    old_schema = pa.schema(old_fields, metadata={"cuishou.schema_version": "2"})
+    row = {k: v for k, v in document_row("a").items() if k in old_schema.names} | {"schema_version": "2"}
+    path = tmp_path / "documents" / "crawl_date=2026-11-23" / "part-r1-00000.parquet"
+    path.parent.mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist([row], schema=old_schema), path)
+    assert refresh_document_columns(tmp_path, {"a": {"is_current": True, "superseded_by": None}}) == [path]
+    migrated_schema = pq.read_schema(path)
+    assert migrated_schema.names == DOCUMENT_SCHEMA.names and migrated_schema.metadata == DOCUMENT_SCHEMA.metadata
+    migrated = _documents(tmp_path)["a"]
+    assert (migrated["is_current"], migrated["schema_version"], migrated["text"]) == (True, SCHEMA_VERSION, "花呗逾期")
 
 
 def test_remove_run_parts(tmp_path):

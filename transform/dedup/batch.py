@@ -93,11 +93,15 @@ class DocMeta:
     url: Sequence[str]
     published: Sequence[str | None]
     text_chars: np.ndarray  # int64: characters of the clean text
+    preferred: np.ndarray | None = None  # bool: rows to choose first (the corpus's current versions); None: all
 
     def canonical_key(self, row: int) -> tuple:
-        """Order of preference inside a cluster: longest text, earliest date (None last), URL, doc_id."""
+        """Order of preference inside a cluster: a preferred row, longest text, earliest date (None last),
+        URL, doc_id. A corpus prefers current rows, so a cluster with a live page is represented by one."""
         published = self.published[row]
-        return (-int(self.text_chars[row]), published is None, published or "", self.url[row], self.doc_id[row])
+        preferred = True if self.preferred is None else bool(self.preferred[row])
+        return (not preferred, -int(self.text_chars[row]), published is None, published or "", self.url[row],
+                self.doc_id[row])
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -149,13 +149,16 @@ class DedupIndex:
             return self.assignments()
         return self._assignments(self._add(new_docs))
 
-    def assignments(self) -> dict[str, ClusterAssignment]:
-        """The current assignment of every indexed document."""
-        return self._assignments(self._docs.column("doc_id").to_pylist())
+    def assignments(self, preferred: Collection[str] | None = None) -> dict[str, ClusterAssignment]:
+        """The current assignment of every indexed document; the canonical member of a cluster is
+        one of the ``preferred`` doc_ids when it has any (see ``DocMeta.canonical_key``)."""
+        return self._assignments(self._docs.column("doc_id").to_pylist(), preferred)
 
-    def _assignments(self, doc_ids: list[str]) -> dict[str, ClusterAssignment]:
+    def _assignments(
+        self, doc_ids: list[str], preferred: Collection[str] | None = None
+    ) -> dict[str, ClusterAssignment]:
         """``assignments()``, given the indexed doc_ids in insertion order."""
-        columns = self._columns(doc_ids)
+        columns = self._columns(doc_ids, preferred)
         return {doc_id: columns.assignment(row) for row, doc_id in enumerate(doc_ids)}
 
     def _new_docs(self, docs: Sequence[DedupDoc]) -> list[DedupDoc]:
@@ -213,7 +216,7 @@ class DedupIndex:
             )
         return _texts_of(self.text_lookup, doc_ids)
 
-    def _columns(self, doc_ids: list[str]) -> ClusterColumns:
+    def _columns(self, doc_ids: list[str], preferred: Collection[str] | None = None) -> ClusterColumns:
         """Dedup columns in insertion order, from the stored founders and similarities."""
         docs = self._docs
         founders = docs.column("founder").to_pylist()
@@ -227,6 +230,7 @@ class DedupIndex:
             url=docs.column("url").to_pylist(),
             published=docs.column("published").to_pylist(),
             text_chars=docs.column("text_chars").to_numpy(),
+            preferred=None if preferred is None else np.fromiter((d in preferred for d in doc_ids), bool, len(doc_ids)),
         )
         similarities = docs.column("jaccard").to_numpy(), docs.column("containment").to_numpy()
         return assemble_columns(meta, roots, names, *similarities)

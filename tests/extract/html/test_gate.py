@@ -157,3 +157,18 @@ def test_an_article_with_a_related_list_is_an_article():
     article = "<article>" + "".join(f"<p>{PROSE}第{n}点。</p>" for n in range(12)) + "</article>"
     extracted = extract_page(board(headline=article), "https://example.com/a/1.html")
     assert extracted.is_article, extracted.not_article_reason
+
+
+def test_dated_story_cards_beside_an_article_are_no_archive():
+    """readability guardian-1 / scrapinghub: an article followed by related-story cards, each a
+    title, a teaser and a date; the page signals its one article (article markup), so it is no archive."""
+    cards = "".join(
+        f'<div class="card"><h3 class="card__title">Related story number {n} about whales</h3>'
+        f"<p>{'A long teaser of the related story that runs on for a while. ' * 4}</p><time>12 May 2019</time></div>"
+        for n in range(4)
+    )
+    article = "<article>" + "".join(f"<p>{PROSE}第{n}点。</p>" for n in range(8)) + "</article>"
+    head = '<meta property="og:type" content="article">'
+    assert extract_page(page(article + cards, "Whales")).not_article_reason.startswith("archive")
+    extracted = extract_page(page(article + cards, "Whales", head))
+    assert extracted.is_article, extracted.not_article_reason

@@ -22,3 +22,9 @@ def test_a_long_caption_classed_block_is_no_caption():
     long_block = "说明" * 120
     html = CAPTIONED.replace("催收短信截图（受访者供图）", long_block).replace('class="img-caption"', 'class="img-caption sidebar"')
     assert long_block not in main_text(html, "https://example.com/a/1.html", thread=False)
+
+
+def test_captions_without_han_text_are_left_to_trafilatura():
+    """scrapinghub e1c7023e: English credits ('Credit: ESA') are not in the reference texts."""
+    html = CAPTIONED.replace("图为催收人员上门时拍下的照片", "A reference habitation module. Credit: ESA")
+    assert "Credit: ESA" not in main_text(html, "https://example.com/a/1.html", thread=False)

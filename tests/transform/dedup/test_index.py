@@ -34,6 +34,19 @@ def test_first_update_equals_cluster_documents(tmp_path):
     assert DedupIndex.open(tmp_path / "index").update(DOCS) == cluster_documents(DOCS)
 
 
+def test_the_canonical_member_is_a_preferred_one_when_the_cluster_has_any(tmp_path):
+    """The corpus prefers its current rows: a page gone or replaced does not represent its cluster."""
+    index = DedupIndex.open(tmp_path / "index")
+    plain = index.update(DOCS)
+    clustered = [d for d, a in plain.items() if a.cluster_size > 1]
+    dropped = {d for d in clustered if plain[d].is_canonical}  # every cluster's canonical is no longer current
+    preferred = index.assignments(preferred=set(plain) - dropped)
+    assert {d for d in clustered if preferred[d].is_canonical}.isdisjoint(dropped)
+    assert sum(a.is_canonical for a in preferred.values()) == sum(a.is_canonical for a in plain.values())
+    assert index.assignments(preferred=set(plain)) == plain == index.assignments()
+    assert index.assignments(preferred=set()) == plain
+
+
 def test_second_run_over_new_pages_keeps_old_ids(tmp_path):
     first, second = DOCS[::2], DOCS[1::2]
     index = DedupIndex.open(tmp_path / "index", _lookup)
