@@ -136,6 +136,7 @@ class NewDocuments:
         """Copy each wanted row once into its chunk's file, holding at most ~_BUFFERED_BYTES of rows."""
         wanted = set(self.ids)
         buffers: list[list[pa.Table]] = [[] for _ in self.paths]
+        sizes = [0] * len(self.paths)  # bytes buffered per chunk, kept as they change (summing anew is quadratic)
         writers: dict[int, pq.ParquetWriter] = {}
 
         def flush(number: int) -> None:
@@ -143,7 +144,7 @@ class NewDocuments:
                 writers[number] = pq.ParquetWriter(self.paths[number], STAGED_DOCUMENT_SCHEMA, compression="zstd",
                                                    compression_level=1)
             writers[number].write_table(pa.concat_tables(buffers[number]))
-            buffers[number] = []
+            buffers[number], sizes[number] = [], 0
 
         try:
             for part in stage.document_parts():
@@ -156,9 +157,11 @@ class NewDocuments:
                         chunks.append(self._chunk_of(doc_id))
                 table = table.take(pa.array(keep, pa.int64()))
                 for number in sorted(set(chunks)):
-                    buffers[number].append(table.filter(pa.array([c == number for c in chunks])))
-                while sum(t.nbytes for b in buffers for t in b) > _BUFFERED_BYTES:
-                    flush(max(range(len(buffers)), key=lambda n: sum(t.nbytes for t in buffers[n])))
+                    rows = table.filter(pa.array([c == number for c in chunks]))
+                    buffers[number].append(rows)
+                    sizes[number] += rows.nbytes
+                while sum(sizes) > _BUFFERED_BYTES:
+                    flush(max(range(len(sizes)), key=sizes.__getitem__))
             for number, buffer in enumerate(buffers):
                 if buffer or number not in writers:
                     buffers[number] = buffer or [STAGED_DOCUMENT_SCHEMA.empty_table()]
