@@ -103,6 +103,8 @@ CLEAN_TESTS = ("tests/transform/test_clean.py", "tests/transform/test_clean_line
 GATE_TESTS = ("tests/extract/html",)
 TAG_TESTS = ("tests/transform/tags",)
 DEDUP_TESTS = ("tests/transform/dedup/test_verify.py", "tests/transform/dedup/test_batch.py")
+POOL_TESTS = ("tests/flows/test_pool.py",)
+DISPATCH_TESTS = ("tests/flows/test_dispatch.py",)
 
 # Thresholds moved to where their branch is off (or to a clearly wrong side): module, name, value.
 THRESHOLDS: tuple[tuple[str, str, object, tuple[str, ...]], ...] = (
@@ -140,6 +142,10 @@ THRESHOLDS: tuple[tuple[str, str, object, tuple[str, ...]], ...] = (
     ("transform.clean", "NEAR_DUP_JACCARD", 1.01, CLEAN_TESTS),
     ("transform.clean", "DUP_RUN_MIN_CHARS", 0, CLEAN_TESTS),
     ("transform.clean", "OUTLINE_MATCH_SHARE", 1.01, CLEAN_TESTS),
+    ("flows.pool", "PART_PAGES", 10_000, POOL_TESTS),
+    ("flows.dispatch", "IDLE_WAIT", 0.0, DISPATCH_TESTS),
+    ("flows.dispatch", "IDLE_WAIT", float("inf"), DISPATCH_TESTS),
+    ("flows.dispatch", "SETTLED_PART", 10**9, DISPATCH_TESTS),
 )
 
 

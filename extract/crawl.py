@@ -115,8 +115,13 @@ def read_seeds(lines: Iterable[str]) -> list[str]:
 class Crawler:
     """One crawl run. ``run()`` returns the ledger of visits; responses go to the archive.
 
-    Setting ``stop`` ends the run early: no new request starts, requests in flight are dropped
-    (they were not journaled, so a resumed run fetches them), and the ledger so far is returned.
+    Every visit also goes to ``on_visit`` as it is settled; with ``keep_ledger=False`` it goes
+    only there (a run that streams its ledger to disk does not hold it in memory), and ``run()``
+    returns an empty list.
+
+    Setting ``stop`` (anything with ``is_set()``) ends the run early: no new request starts,
+    requests in flight are dropped (they were not journaled, so a resumed run fetches them), and
+    the ledger so far is returned.
     """
 
     def __init__(
@@ -127,8 +132,11 @@ class Crawler:
         on_visit: Callable[[Visit], None] | None = None,
         journal: RunJournal | None = None,
         stop: threading.Event | None = None,
+        keep_ledger: bool = True,
     ):
         self.seeds = seeds
+        self.keep_ledger = keep_ledger
+        self.visited = 0
         self.stop = stop or threading.Event()
         self.journal = journal
         self.config = config
@@ -177,7 +185,9 @@ class Crawler:
             await asyncio.sleep(0.1)
 
     def _record(self, visit: Visit) -> None:
-        self.visits.append(visit)
+        self.visited += 1
+        if self.keep_ledger:
+            self.visits.append(visit)
         if self.journal is not None:
             self._writer.submit(self.journal.record, visit)  # after the visit's WARC record
         self._on_visit(visit)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,6 +77,7 @@ class CrawlState:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._lock = threading.Lock()  # the crawl journals from its writer thread and looks up from its loop
         self._db.execute("pragma journal_mode=wal")
         self._db.execute("pragma synchronous=full")
         self._db.executescript(_SCHEMA)
@@ -103,27 +106,31 @@ class CrawlState:
             self._db.execute("delete from journal where run_id = ?", (run_id,))
             self._db.execute("delete from runs where run_id = ?", (run_id,))
 
-    def journal(self, run_id: str) -> dict[str, Visit]:
-        rows = self._db.execute("select url, visit from journal where run_id = ?", (run_id,))
-        return {url: visit_from_json(text) for url, text in rows}
+    def journaled(self, run_id: str, url: str) -> Visit | None:
+        """The visit of ``url`` the run journaled, if any."""
+        with self._lock:
+            row = self._db.execute("select visit from journal where run_id = ? and url = ?", (run_id, url)).fetchone()
+        return visit_from_json(row[0]) if row else None
 
     def record(self, run_id: str, visit: Visit) -> None:
-        self._db.execute(
-            "insert or replace into journal values (?, ?, ?)", (run_id, visit.url, visit_to_json(visit))
-        )
+        with self._lock:
+            self._db.execute(
+                "insert or replace into journal values (?, ?, ?)", (run_id, visit.url, visit_to_json(visit))
+            )
 
     def known(self, url: str) -> Known | None:
-        row = self._db.execute(
-            "select etag, last_modified, body_sha256, outcome, doc_id, warc_file, warc_offset, warc_record_id "
-            "from urls where url = ?",
-            (url,),
-        ).fetchone()
+        with self._lock:
+            row = self._db.execute(
+                "select etag, last_modified, body_sha256, outcome, doc_id, warc_file, warc_offset, warc_record_id "
+                "from urls where url = ?",
+                (url,),
+            ).fetchone()
         if row is None:
             return None
         warc = WarcRef(row[5], row[6], row[7]) if row[5] else None
         return Known(row[0], row[1], row[2], row[3], row[4], warc)
 
-    def commit_run(self, run_id: str, visits: list[Visit]) -> None:
+    def commit_run(self, run_id: str, visits: Iterable[Visit]) -> None:
         """Make a finished run the baseline for the next one, in one transaction."""
         with self._db:
             for visit in visits:
@@ -143,16 +150,19 @@ class CrawlState:
 
 
 class RunJournal:
-    """The crawler's view of the state during one run: what it did before a crash, what it knew."""
+    """The crawler's view of the state during one run: what it did before a crash, what it knew.
+
+    Journaled visits are looked up one URL at a time, never loaded whole: a resumed run of a
+    large crawl does not hold its journal in memory.
+    """
 
     def __init__(self, state: CrawlState, run_id: str):
         self._state = state
         self.run_id = run_id
-        self._resumed = state.journal(run_id)
 
     def resumed(self, url: str) -> Visit | None:
         """The visit this run already finished for the URL before it was interrupted."""
-        return self._resumed.get(url)
+        return self._state.journaled(self.run_id, url)
 
     def previous(self, url: str) -> Known | None:
         """What the last committed run knew about the URL (for a conditional request)."""

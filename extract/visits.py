@@ -6,6 +6,7 @@ outcomes; the page pipeline later turns ``fetched`` into ``document`` or ``not_a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -140,50 +141,97 @@ class _Sitemaps:
                 self.listed[response.url] = urls
         return None
 
-    def mark(self, visits: list[Visit], latest: dict[str, int]) -> None:
-        queue, seen = list(self.announced), set()
+    def sitemaps(self, latest: dict[str, _Latest]) -> list[_Latest]:
+        """The latest responses that are sitemaps (their visits are fetched or non_html until marked)."""
+        queue, seen, found = list(self.announced), set(), []
         while queue:
             url = queue.pop()
             if url in seen or url not in latest:
                 continue
             seen.add(url)
-            visit = visits[latest[url]]
-            if visit.outcome == "redirect" and visit.redirect_to:
-                queue.append(visit.redirect_to)
-            elif visit.outcome in ("fetched", "non_html"):
-                visits[latest[url]] = visit.resolved("sitemap")
+            last = latest[url]
+            if last.outcome == "redirect" and last.redirect_to:
+                queue.append(last.redirect_to)
+            elif last.outcome in ("fetched", "non_html"):
+                found.append(last)
                 queue += self.listed.get(url, [])
+        return found
 
 
-def visits_from_warcs(paths: list[str | Path]) -> list[Visit]:
-    """The ledger for archived input: one visit per response record, one per damaged file.
+def ref_key(ref: WarcRef) -> tuple[str, int]:
+    """Identifies one record of the input: its file and offset (record ids may repeat or be missing)."""
+    return ref.file, ref.offset
+
+
+@dataclass(frozen=True)
+class _Latest:
+    """What the ledger remembers of a URL's latest response while it reads on."""
+
+    key: tuple[str, int]
+    outcome: str
+    redirect_to: str | None
+    fetched_at: datetime | None
+
+
+class WarcLedger:
+    """The ledger for archived input as a stream, in bounded memory: one visit per response record
+    as it is read, then one per damaged file.
 
     When a URL has several responses (a re-crawl, retries kept by another crawler), the latest
     by WARC-Date counts (of equal dates, the later in the input), whatever order the files come
-    in, and the others are recorded as superseded. A file cut off or corrupt adds an
-    ``archive_error`` visit saying where; its whole records before that point are used.
+    in, and the others are superseded; which responses are sitemaps is known only once
+    robots.txt and the sitemap indexes are read. Visits already handed out are not held back for
+    that: once the stream is exhausted, ``corrections`` maps the records whose outcome changed
+    (by ``ref_key``) to their final visit, for ``corrected`` to apply wherever the visits went.
+    Only a little per URL is kept while reading (where its latest response is, and its outcome).
     """
-    visits: list[Visit] = []
-    damaged: list[WarcDamage] = []
-    latest: dict[str, int] = {}
-    sitemaps = _Sitemaps()
-    for response in iter_responses(paths, damaged.append):
-        outcome, reason = classify_response(response.url, response.status, response.header("content-type"))
-        redirect_to = redirect_target(response.header("location"), response.url) if outcome == "redirect" else None
-        if redirect_to:
-            reason = f"{reason} → {redirect_to}"
-        reason = sitemaps.read(response, outcome) or reason
-        visit = Visit(
-            response.url, outcome, reason, status=response.status, content_type=response.header("content-type"),
-            fetched_at=response.fetched_at, attempts=1, redirect_to=redirect_to, warc=response.ref,
-        )
-        if response.url in latest:
-            earlier = visits[latest[response.url]]
-            if response.fetched_at < earlier.fetched_at:
-                visits.append(visit.resolved("superseded", _SUPERSEDED))
-                continue
-            visits[latest[response.url]] = earlier.resolved("superseded", _SUPERSEDED)
-        latest[response.url] = len(visits)
-        visits.append(visit)
-    sitemaps.mark(visits, latest)
-    return visits + [damage_visit(d) for d in damaged]
+
+    def __init__(self, paths: list[str | Path]):
+        self.paths = list(paths)
+        self.corrections: dict[tuple[str, int], tuple[str, str | None]] = {}
+
+    def __iter__(self) -> Iterator[Visit]:
+        damaged: list[WarcDamage] = []
+        latest: dict[str, _Latest] = {}
+        sitemaps = _Sitemaps()
+        for response in iter_responses(self.paths, damaged.append):
+            outcome, reason = classify_response(response.url, response.status, response.header("content-type"))
+            redirect_to = redirect_target(response.header("location"), response.url) if outcome == "redirect" else None
+            if redirect_to:
+                reason = f"{reason} → {redirect_to}"
+            reason = sitemaps.read(response, outcome) or reason
+            visit = Visit(
+                response.url, outcome, reason, status=response.status, content_type=response.header("content-type"),
+                fetched_at=response.fetched_at, attempts=1, redirect_to=redirect_to, warc=response.ref,
+            )
+            earlier = latest.get(response.url)
+            if earlier is not None:
+                if _older(response.fetched_at, earlier.fetched_at):  # an older response read later
+                    yield visit.resolved("superseded", _SUPERSEDED)
+                    continue
+                self.corrections[earlier.key] = ("superseded", _SUPERSEDED)
+            latest[response.url] = _Latest(ref_key(response.ref), outcome, redirect_to, response.fetched_at)
+            yield visit
+        for sitemap in sitemaps.sitemaps(latest):
+            self.corrections[sitemap.key] = ("sitemap", None)
+        yield from (damage_visit(d) for d in damaged)
+
+    def corrected(self, visit: Visit) -> Visit:
+        """The visit with the outcome the whole input decided for its record (valid once read to the end)."""
+        change = self.corrections.get(ref_key(visit.warc)) if visit.warc and visit.outcome != "archive_error" else None
+        return visit.resolved(*change) if change else visit
+
+
+def _older(when: datetime | None, than: datetime | None) -> bool:
+    return when is not None and than is not None and when < than
+
+
+def visits_from_warcs(paths: list[str | Path]) -> list[Visit]:
+    """The whole ledger of archived input (see ``WarcLedger``), corrections applied.
+
+    A file cut off or corrupt adds an ``archive_error`` visit saying where; its whole records
+    before that point are used.
+    """
+    ledger = WarcLedger(paths)
+    visits = list(ledger)
+    return [ledger.corrected(visit) for visit in visits]

@@ -200,9 +200,11 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
                              f"that crawled its site without errors (default {GONE_AFTER}); a 404 or 410: at once")
     parser.add_argument("--batch-size", type=_positive_int, default=500, metavar="N",
                         help="pages per processing task (default 500)")
+    parser.add_argument("--workers", type=_positive_int, metavar="N",
+                        help="processes that extract pages, while the crawl runs (default: one per CPU)")
     parser.add_argument("--dask-address", metavar="tcp://HOST:PORT",
-                        help="run the processing tasks on this Dask scheduler (workers need cuishou installed, "
-                             "PREFECT_API_URL set and --out on a shared path)")
+                        help="run the processing tasks on this Dask scheduler instead (workers need cuishou "
+                             "installed, PREFECT_API_URL set and --out on a shared path)")
     _add_verbose(parser, "show Prefect's logs, and the traceback of an error")
 
 
@@ -259,12 +261,16 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
 
     source = f"{len(seeds)} seed URLs" if seeds else f"{len(warcs)} WARC file(s)"
     console.print(f"building the corpus from {source} into {args.out}", markup=False, highlight=False)
+    if not args.dask_address:  # the workers start (and import the extractors) while Prefect starts
+        from flows.pool import shared_pool
+
+        shared_pool(args.workers).new_run()
     with prefect_api(on_start=_say_prefect_starts):
         from flows.corpus import corpus_flow
 
-        report = corpus_flow(args.dask_address)(out=args.out, seeds=seeds, warcs=warcs,
-                                                crawl_config=_crawl_config(args), batch_size=args.batch_size,
-                                                gone_after=args.gone_after)
+        report = corpus_flow(args.dask_address, args.workers)(
+            out=args.out, seeds=seeds, warcs=warcs, crawl_config=_crawl_config(args), batch_size=args.batch_size,
+            workers=args.workers, gone_after=args.gone_after)
     report.render(console)
     damaged = report.outcomes.get("archive_error", 0)
     if damaged:
@@ -294,11 +300,11 @@ def run_serve(args: argparse.Namespace, console: Console) -> int:
     from flows.corpus import corpus_flow
 
     parameters = {"out": str(args.out.resolve()), "seeds_file": str(args.seeds.resolve()),
-                  "crawl_config": asdict(_crawl_config(args)), "batch_size": args.batch_size,
+                  "crawl_config": asdict(_crawl_config(args)), "batch_size": args.batch_size, "workers": args.workers,
                   "gone_after": args.gone_after}
     console.print(f"serving deployment build-corpus/{args.name} on {args.cron!r} ({args.timezone}); Ctrl-C stops",
                   markup=False, highlight=False)
-    corpus_flow(args.dask_address).serve(name=args.name, schedule=schedule, parameters=parameters,
+    corpus_flow(args.dask_address, args.workers).serve(name=args.name, schedule=schedule, parameters=parameters,
                                          pause_on_shutdown=False)
     return 0
 

@@ -1,10 +1,17 @@
-"""The corpus flow: crawl (or read WARCs) → extract/clean/tag in batches → dedup → Parquet.
+"""The corpus flow: crawl (or read WARCs) and process the pages meanwhile → dedup → Parquet.
 
 The corpus grows by runs. Each run adds its own Parquet files (new documents only; a page whose
 content is already in the corpus is not written twice), matches its documents against every
 earlier one through the persisted dedup index, and becomes the baseline for the next run's
 conditional requests only when everything is written. A killed run is resumed by the same
 command: URLs it had finished are not fetched again.
+
+Pages are processed while the crawl runs: the crawl (or the WARC reader) runs in a thread of its
+own, and batches of fetched pages go to the batch tasks as they fill (``flows.dispatch``). A batch
+task hands its batch to the local pool's worker processes, one per CPU (``flows.pool``), or, on a
+Dask cluster, processes it where it runs. Each batch's rows are staged on disk where they were
+made (``flows.stage``), and the writing stage reads them back in chunks: memory does not grow with
+the number of pages.
 
 Tasks are per batch of pages, never per page (Prefect costs ~4 ms and an event per task run): a
 page that fails becomes a row with a reason, not a failed task. Each task is a thin wrapper over
@@ -15,122 +22,155 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import json
+import shutil
 import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from extract.archive import WarcArchive, read_response
+from extract.archive import WarcArchive
 from extract.crawl import CrawlConfig, Crawler
 from extract.state import CrawlState, RunJournal
-from extract.visits import Visit, visit_row, visits_from_warcs
-from flows import dataset_card, interrupt
+from extract.visits import Visit, WarcLedger, visit_row
+from flows import dataset_card
+from flows.dispatch import Dispatcher, Stop, VisitSource
 from flows.interrupt import check, reclaim_sigterm
-from flows.progress import BatchProgress, CrawlProgress, announce
+from flows.pages import Batch, BatchDone, process_batch
+from flows.pool import default_workers, pool_for_run, shared_pool
+from flows.progress import RunProgress, announce
 from flows.report import RunReport, build_report
 from flows.report_html import read_corpus, write_report_html
 from flows.seeds import read_seeds_file
+from flows.stage import STAGE_FOLDER, NewDocuments, RunStage
 from transform.dedup import ClusterAssignment, DedupDoc
 from transform.dedup.index import DedupIndex, TextLookup, parquet_text_lookup
-from transform.page import PageInput, process_page
+from transform.schema import DOCUMENT_SCHEMA
 from transform.versions import GONE_AFTER
 from transform.write import (
+    CLUSTER_COLUMNS,
+    VERSION_COLUMNS,
+    RunFiles,
     corpus_doc_ids,
     refresh_document_columns,
     remove_run_parts,
     update_url_states,
-    write_corpus,
+    with_columns_of,
 )
 
 BATCH_SIZE = 500
+PAGE_ROWS = 10_000  # pages rows written together
+DASK_BATCHES_IN_FLIGHT = 64  # on a cluster of unknown size: enough to keep many workers busy
 
 
-@dataclass(frozen=True)
-class BatchResult:
-    visits: list[Visit]
-    rows: list[dict]
+# --- sources of visits: each runs in a thread of its own (flows.dispatch.VisitSource) ------------
 
 
 @task(name="crawl", cache_policy=NO_CACHE)
-def crawl_task(seeds: list[str], config: CrawlConfig, warc_dir: Path, journal: RunJournal) -> list[Visit]:
-    """Fetch the seeds' sites into WARC files; returns the ledger of every URL met."""
+def crawl_task(seeds: list[str], config: CrawlConfig, warc_dir: Path, journal: RunJournal,
+               on_visit: Callable[[Visit], None], stop: Stop) -> int:
+    """Fetch the seeds' sites into WARC files; every URL met goes to ``on_visit`` as it is settled.
+
+    Returns the number of URLs met.
+    """
     announce(f"crawling from {len(seeds)} seed URLs")
-    with WarcArchive(warc_dir, f"cuishou-{journal.run_id}") as archive, CrawlProgress() as progress:
-        # interrupt.STOP through its module: a served flow is pickled by value, and an Event cannot be
-        visits = asyncio.run(Crawler(seeds, config, archive, progress.on_visit, journal, interrupt.STOP).run())
-    check()  # a stopped crawl's ledger is partial: it must not be processed as the run's
-    return visits
+    with WarcArchive(warc_dir, f"cuishou-{journal.run_id}") as archive:
+        crawler = Crawler(seeds, config, archive, on_visit, journal, stop, keep_ledger=False)
+        asyncio.run(crawler.run())
+    check()  # a stopped crawl's ledger is partial: the run must not go on to write it
+    return crawler.visited
 
 
 @task(name="read-warcs", cache_policy=NO_CACHE)
-def read_warcs_task(paths: list[Path]) -> list[Visit]:
-    """The ledger for archived input: one visit per response record."""
-    return visits_from_warcs(paths)
-
-
-def process_visits(visits: list[Visit]) -> BatchResult:
-    """Extract, clean and tag the fetched pages of a batch, recording an outcome for each."""
-    resolved, rows = [], []
-    for visit in visits:
+def read_warcs_task(ledger: WarcLedger, on_visit: Callable[[Visit], None]) -> int:
+    """The ledger for archived input: one visit per response record, to ``on_visit`` as it is read."""
+    count = 0
+    for visit in ledger:
         check()
-        assert visit.warc is not None and visit.fetched_at is not None
-        response = read_response(visit.warc)
-        page = PageInput(
-            url=visit.url,
-            status=response.status,
-            content_type=visit.content_type,
-            body=response.body,
-            fetched_at=visit.fetched_at,
-            warc_file=Path(visit.warc.file).name,
-            warc_record_id=visit.warc.record_id,
-        )
-        result = process_page(page)
-        doc_id = result.row["doc_id"] if result.row else None
-        resolved.append(visit.resolved(result.outcome, result.reason, doc_id))
-        if result.row:
-            rows.append(result.row | {"crawl_date": visit.fetched_at.date().isoformat()})
-    return BatchResult(resolved, rows)
+        on_visit(visit)
+        count += 1
+    return count
 
 
 @task(name="process-batch", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def process_batch_task(visits: list[Visit]) -> BatchResult:
-    return process_visits(visits)
+def process_batch_task(batch: Batch, workers: int) -> BatchDone:
+    """Process a batch in the local pool's ``workers`` processes, or here if 0 (a Dask worker)."""
+    return shared_pool(workers).run(batch) if workers else process_batch(batch)
 
 
-def _texts_then(rows: list[dict], fallback: TextLookup) -> TextLookup:
-    """Texts of this run's rows from memory, earlier runs' from the corpus Parquet."""
-    texts = {row["doc_id"]: row["text"] for row in rows}
+def _local_workers(workers: int | None) -> int:
+    """Worker processes for this run's batches: 0 when the task runner is not the local thread pool
+    (on Dask, a batch is processed on the worker its task runs on)."""
+    context = FlowRunContext.get()
+    local = context is None or isinstance(context.task_runner, ThreadPoolTaskRunner)
+    return (workers or default_workers()) if local else 0
+
+
+def process_run(source: VisitSource, stage: RunStage, batch_size: int, workers: int | None,
+                progress: RunProgress) -> int:
+    """Stage every visit of the source and process its fetched pages in batches as they come;
+    returns the number of pages processed."""
+    pool_workers = _local_workers(workers)
+    announced = False
+
+    def submit(batch: Batch):
+        nonlocal announced
+        if not announced:
+            where = f"{pool_workers} worker processes" if pool_workers else "the task runner's workers"
+            announce(f"processing fetched pages in {where} as they come (batches of {batch_size})")
+            announced = True
+        return process_batch_task.submit(batch, pool_workers)
+
+    dispatcher = Dispatcher(stage, submit, batch_size, workers=pool_workers or 1,
+                            capacity=pool_workers + 1 if pool_workers else DASK_BATCHES_IN_FLIGHT, progress=progress)
+    try:
+        with pool_for_run(pool_workers) if pool_workers else nullcontext():
+            dispatcher.run(source.items())
+    finally:
+        source.close()
+    return dispatcher.fetched
+
+
+# --- dedup and write --------------------------------------------------------------------------
+
+
+def _texts_then(first: TextLookup, fallback: TextLookup) -> TextLookup:
+    """Texts from ``first`` (this run's new documents), the rest from ``fallback`` (the corpus)."""
 
     def lookup(doc_ids):
-        found = {d: texts[d] for d in doc_ids if d in texts}
-        missing = [d for d in doc_ids if d not in texts]
+        found = dict(first(doc_ids))
+        missing = [d for d in doc_ids if d not in found]
         return found | (dict(fallback(missing)) if missing else {})
 
     return lookup
 
 
-def assign_clusters(rows: list[dict], out: Path, run_id: str) -> tuple[list[dict], DedupIndex]:
-    """Match this run's new documents against the whole corpus.
+def assign_clusters(out: Path, new: NewDocuments) -> tuple[pa.Table, DedupIndex]:
+    """Match this run's new documents against the whole corpus, a chunk of doc_id order at a time.
 
-    Returns the rows to write (documents not in the corpus yet, with their cluster columns) and
+    Returns the cluster columns of every document in the corpus (doc_id and CLUSTER_COLUMNS) and
     the updated (unsaved) index.
     """
-    in_corpus = corpus_doc_ids(out, skip_run=run_id)
-    new = [row for row in {r["doc_id"]: r for r in rows}.values() if row["doc_id"] not in in_corpus]
     documents = out / "documents"
-    lookup = _texts_then(new, parquet_text_lookup(documents) if documents.exists() else (lambda ids: {}))
-    index = DedupIndex.open(out / "state" / "dedup", lookup)
-    assignments = index.update([DedupDoc(r["doc_id"], r["text"], r["url"],
-                                         r["published"] and r["published"].isoformat()) for r in new])
-    for row in new:  # a new document is its URL's current version until update_url_states says otherwise
-        row.update(_cluster_columns(assignments[row["doc_id"]]), is_current=True, superseded_by=None)
-    return new, index
+    corpus_texts = parquet_text_lookup(documents) if documents.exists() else (lambda ids: {})
+    index = DedupIndex.open(out / "state" / "dedup", _texts_then(new.texts, corpus_texts))
+    assignments: Mapping[str, ClusterAssignment] = {}
+    for chunk in new.chunks(["doc_id", "text", "url", "published"]):
+        check()
+        published = [p and p.isoformat() for p in chunk.column("published").to_pylist()]
+        columns = [chunk.column(name).to_pylist() for name in ("doc_id", "text", "url")]
+        assignments = index.update([DedupDoc(*values, when) for *values, when in zip(*columns, published)])
+    return _cluster_table(assignments or index.assignments()), index
 
 
 def _cluster_columns(assignment: ClusterAssignment) -> dict:
@@ -138,52 +178,110 @@ def _cluster_columns(assignment: ClusterAssignment) -> dict:
             "cluster_size": assignment.cluster_size, "dup_similarity": assignment.similarity}
 
 
-def _already_written(visits: list[Visit], written_ids: set[str]) -> list[Visit]:
-    """Documents of this run that earlier runs already wrote keep their outcome, with a reason."""
-    return [
-        v.resolved("document", "already in the corpus from an earlier run", v.doc_id)
-        if v.outcome == "document" and v.doc_id not in written_ids else v
-        for v in visits
-    ]
+def _cluster_table(assignments: Mapping[str, ClusterAssignment]) -> pa.Table:
+    return run_columns_table({doc_id: _cluster_columns(a) for doc_id, a in assignments.items()}, CLUSTER_COLUMNS)
+
+
+def run_columns_table(columns: Mapping[str, Mapping], names: Iterable[str] = (*CLUSTER_COLUMNS, *VERSION_COLUMNS)
+                      ) -> pa.Table:
+    """doc_id and the ``names`` columns as a table sorted by doc_id, from doc_id -> {column: value}."""
+    doc_ids = sorted(columns)
+    table = {"doc_id": pa.array(doc_ids, pa.string())}
+    for name in names:
+        table[name] = pa.array([columns[d].get(name) for d in doc_ids], DOCUMENT_SCHEMA.field(name).type)
+    return pa.table(table)
+
+
+def _as_current(table: pa.Table) -> pa.Table:
+    """A new document is its URL's current version until ``update_url_states`` says otherwise."""
+    rows = table.num_rows
+    return (table.append_column("is_current", pa.array([True] * rows, pa.bool_()))
+            .append_column("superseded_by", pa.nulls(rows, pa.string())))
+
+
+def _unchanged(visit: Visit) -> Visit:
+    return visit
+
+
+class RunLedger:
+    """Every URL's final outcome, read back from the stage whenever iterated: with the input's
+    corrections (``WarcLedger.corrected``), and documents that earlier runs already wrote keeping
+    their outcome, with a reason."""
+
+    def __init__(self, stage: RunStage, corrected: Callable[[Visit], Visit], written: NewDocuments):
+        self.stage, self.corrected, self.written = stage, corrected, written
+
+    def __iter__(self) -> Iterator[Visit]:
+        for visit in self.stage.visits():
+            visit = self.corrected(visit)
+            if visit.outcome == "document" and visit.doc_id not in self.written:
+                visit = visit.resolved("document", "already in the corpus from an earlier run", visit.doc_id)
+            yield visit
+
+
+def _taken_back(stage: RunStage, corrected: Callable[[Visit], Visit]) -> set[str]:
+    """doc_ids whose only visits the input's corrections took back (a superseded response, a sitemap)."""
+    dropped, kept = set(), set()
+    for visit in stage.visits():
+        if visit.outcome == "document":
+            (kept if corrected(visit).outcome == "document" else dropped).add(visit.doc_id)
+    return dropped - kept
+
+
+def _new_documents(out: Path, run_id: str, stage: RunStage, corrected: Callable[[Visit], Visit]) -> NewDocuments:
+    """The run's staged documents that are not in the corpus yet (the corpus's doc_ids are let go after)."""
+    in_corpus = corpus_doc_ids(out, skip_run=run_id)
+    taken_back = _taken_back(stage, corrected) if corrected is not _unchanged else set()
+    return NewDocuments(stage, skip=lambda doc_id: doc_id in in_corpus or doc_id in taken_back)
 
 
 @dataclass(frozen=True)
 class RunOutput:
-    visits: list[Visit]  # every URL's final outcome
-    documents: list[dict]  # the rows this run added
-    clusters: dict[str, dict]  # cluster and version columns of every document in the corpus
+    ledger: RunLedger  # every URL's final outcome
+    documents: int  # the rows this run added
+    clusters: pa.Table  # cluster and version columns of every document in the corpus (``run_columns_table``)
     written: dict[str, list[Path]]
     changes: dict[str, int]  # URLs this run made new, changed, gone, back
 
 
-def write_run(out: Path, run_id: str, visits: list[Visit], rows: list[dict], gone_after: int = GONE_AFTER) -> RunOutput:
-    """Dedup the run's rows against the corpus, add its files, fold its pages into the URL states
-    (urls/), update the cluster and version columns of the corpus's files (a cluster's canonical
-    row is a current one when it has any), and only then persist the dedup index.
+def write_run(out: Path, run_id: str, stage: RunStage, corrected: Callable[[Visit], Visit] = _unchanged,
+              gone_after: int = GONE_AFTER) -> RunOutput:
+    """Dedup the run's staged rows against the corpus, add its files, fold its pages into the URL
+    states (urls/), update the cluster and version columns of the corpus's files (a cluster's
+    canonical row is a current one when it has any), and only then persist the dedup index.
 
     A stop is honoured between steps: each step's files are whole, and the resumed run redoes
     them all from the saved index.
     """
     announce(f"writing the corpus into {out}")
-    documents, index = assign_clusters(rows, out, run_id)
-    visits = _already_written(visits, {row["doc_id"] for row in documents})
-    today = datetime.now(UTC).date().isoformat()
+    new = _new_documents(out, run_id, stage, corrected)
     check()
-    written = write_corpus(out, run_id, documents, [visit_row(v, today, run_id) for v in visits])
+    clusters, index = assign_clusters(out, new)
+    ledger = RunLedger(stage, corrected, new)
+    today = datetime.now(UTC).date().isoformat()
+    with RunFiles(out, run_id) as files:
+        for chunk in new.chunks():
+            check()
+            files.documents.write(_as_current(with_columns_of(chunk, clusters)))
+        rows = (visit_row(visit, today, run_id) for visit in ledger)
+        while part := list(itertools.islice(rows, PAGE_ROWS)):
+            files.pages.write_rows(part)
+        written = files.close()
     check()
     versions, written["urls"] = update_url_states(out, run_id, gone_after)
-    clusters = {doc_id: _cluster_columns(a) | versions.columns.get(doc_id, {})
-                for doc_id, a in index.assignments(preferred=versions.current).items()}
+    columns = {doc_id: _cluster_columns(a) | versions.columns.get(doc_id, {})
+               for doc_id, a in index.assignments(preferred=versions.current).items()}
     check()
-    written["documents (cluster and version columns updated)"] = refresh_document_columns(out, clusters)
+    written["documents (cluster and version columns updated)"] = refresh_document_columns(out, columns)
     check()
     index.save()
-    return RunOutput(visits, documents, clusters, written, versions.changes(run_id))
+    return RunOutput(ledger, len(new), run_columns_table(columns), written, versions.changes(run_id))
 
 
 @task(name="dedup-and-write", cache_policy=NO_CACHE)
-def write_run_task(out: Path, run_id: str, visits: list[Visit], rows: list[dict], gone_after: int) -> RunOutput:
-    return write_run(out, run_id, visits, rows, gone_after)
+def write_run_task(out: Path, run_id: str, stage: RunStage, corrected: Callable[[Visit], Visit],
+                   gone_after: int) -> RunOutput:
+    return write_run(out, run_id, stage, corrected, gone_after)
 
 
 def publish_report(out: Path, report: RunReport) -> None:
@@ -201,8 +299,7 @@ def publish_report(out: Path, report: RunReport) -> None:
             create_table_artifact(key=f"cuishou-{key}", table=rows, description=f"cuishou run {report.run_id}: {key}")
 
 
-def _batches(visits: list[Visit], size: int) -> list[list[Visit]]:
-    return [visits[i : i + size] for i in range(0, len(visits), size)]
+# --- the flow ---------------------------------------------------------------------------------
 
 
 def _fingerprint(seeds: list[str] | None, warcs: list[Path] | None) -> str:
@@ -218,10 +315,21 @@ def _start_run(state: CrawlState, out: Path, fingerprint: str) -> tuple[str, boo
         if stale != run_id:
             remove_run_parts(out, stale)
             state.abandon_run(stale)
+    for folder in (out / "state" / STAGE_FOLDER).glob("*"):
+        if folder.name != run_id:  # left by a run killed after its commit, or by an abandoned one
+            shutil.rmtree(folder, ignore_errors=True)
     return run_id, resumed
 
 
-@flow(name="build-corpus", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
+def _both(*callbacks: Callable[[Visit], None]) -> Callable[[Visit], None]:
+    def call(visit: Visit) -> None:
+        for callback in callbacks:
+            callback(visit)
+
+    return call
+
+
+@flow(name="build-corpus", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=default_workers() + 1))
 def build_corpus(
     out: Path,
     seeds: list[str] | None = None,
@@ -229,11 +337,13 @@ def build_corpus(
     crawl_config: CrawlConfig | None = None,
     batch_size: int = BATCH_SIZE,
     seeds_file: Path | None = None,
+    workers: int | None = None,
     gone_after: int = GONE_AFTER,
 ) -> RunReport:
     """Add a crawl (or WARC files) to the corpus under ``out``; an interrupted run is resumed.
 
-    ``seeds_file`` is read when the run starts (scheduled runs pick up edits to it). A URL no
+    ``seeds_file`` is read when the run starts (scheduled runs pick up edits to it). ``workers``:
+    processes for the pages (default: one per CPU; on Dask, the cluster's workers do it). A URL no
     run meets any more is gone after ``gone_after`` runs (transform.versions).
     """
     reclaim_sigterm()
@@ -248,39 +358,42 @@ def build_corpus(
     state = CrawlState(out / "state" / "crawl.sqlite")
     try:
         run_id, resumed = _start_run(state, out, _fingerprint(seeds, warcs))
-        if seeds:
-            journal = RunJournal(state, run_id)
-            visits = crawl_task(seeds, crawl_config or CrawlConfig(), out / "warc", journal)
-        else:
-            visits = read_warcs_task(list(warcs or []))
-        fetched = [v for v in visits if v.outcome == "fetched"]
-        settled = [v for v in visits if v.outcome != "fetched"]
-        rows: list[dict] = []
-        announce(f"processing {len(fetched)} fetched pages")
-        with BatchProgress(len(fetched)) as progress:
-            futures = [process_batch_task.submit(batch) for batch in _batches(fetched, batch_size)]
-            for future in futures:
-                batch = future.result()
-                settled += batch.visits
-                rows += batch.rows
-                progress.advance(len(batch.visits), len(rows))
-        output = write_run_task(out, run_id, settled, rows, gone_after)
-        state.commit_run(run_id, output.visits)
+        stage = RunStage(out, run_id).reset()
+        with RunProgress() as progress:
+            if seeds:
+                journal, config = RunJournal(state, run_id), crawl_config or CrawlConfig()
+                source = VisitSource(lambda sink, stop: crawl_task(seeds, config, out / "warc", journal,
+                                                                   _both(sink, progress.on_visit), stop))
+                corrected = _unchanged
+            else:
+                ledger = WarcLedger(list(warcs or []))
+                source = VisitSource(lambda sink, stop: read_warcs_task(ledger, sink), bound=4 * batch_size)
+                corrected = ledger.corrected
+            process_run(source, stage, batch_size, workers, progress)
+        processed = time.monotonic()
+        output = write_run_task(out, run_id, stage, corrected, gone_after)
+        state.commit_run(run_id, output.ledger)
+        written = time.monotonic()
+        report = build_report(run_id, out, output.ledger, output.documents, output.clusters, output.written,
+                              written - started, resumed, output.changes,
+                              {"process": round(processed - started, 2), "write": round(written - processed, 2)})
+        stage.remove()
     finally:
         state.close()
-    report = build_report(run_id, out, output.visits, output.documents, output.clusters, output.written,
-                          time.monotonic() - started, resumed, output.changes)
     publish_report(out, report)
     return report
 
 
-def corpus_flow(dask_address: str | None = None):
-    """The flow, on the default thread pool or on a Dask cluster (batches become Dask tasks).
+def corpus_flow(dask_address: str | None = None, workers: int | None = None):
+    """The flow on the local pool of worker processes, or on a Dask cluster (batches become Dask tasks).
 
-    Workers must have cuishou installed, PREFECT_API_URL set, and the corpus folder (its warc/)
-    on a shared path: a batch task reads its pages from the WARC files.
+    On Dask, workers must have cuishou installed, PREFECT_API_URL set, and the corpus folder (its
+    warc/ and state/) on a shared path: a batch task reads its pages from the WARC files and
+    stages its rows under state/.
     """
     if not dask_address:
+        if workers:
+            return build_corpus.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers + 1))
         return build_corpus
     from prefect_dask import DaskTaskRunner
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -38,6 +41,9 @@ class RunReport:
     seconds: float = 0.0
     resumed: bool = False  # this run picked up an interrupted run of the same command
     changes: dict[str, int] = field(default_factory=dict)  # URLs this run made new, changed, gone, back
+    # wall seconds per stage: "process" (crawl or WARC reading, and the pages processed meanwhile),
+    # "write" (dedup, the run's files, URL states, cluster and version columns, the run committed)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -96,37 +102,56 @@ def current_pages_query(out: Path | str) -> str:
     return f"select * from read_parquet('{documents}', hive_partitioning = true) where is_current"
 
 
+def _true_count(clusters: pa.Table | None, column: str) -> int:
+    if clusters is None or column not in clusters.column_names:
+        return 0
+    return pc.sum(clusters.column(column)).as_py() or 0
+
+
 def build_report(
     run_id: str,
     out: Path,
-    visits: list[Visit],
-    documents: list[dict],
-    clusters: dict[str, dict],
+    visits: Iterable[Visit],
+    documents: int,
+    clusters: pa.Table | None,
     files: dict[str, list[Path]],
     seconds: float,
     resumed: bool = False,
     changes: dict[str, int] | None = None,
+    stage_seconds: dict[str, float] | None = None,
 ) -> RunReport:
-    sizes = Counter(columns["dup_cluster"] for columns in clusters.values())
+    """The report of a run: ``visits`` is its ledger (read once), ``documents`` the rows it added,
+    ``clusters`` the cluster and version columns of every document in the corpus (doc_id, dup_cluster,
+    is_canonical, is_current)."""
     per_host: dict[str, Counter] = {}
+    outcomes: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()
+    urls_met = fetched = 0
     for visit in visits:
+        urls_met += 1
+        fetched += visit.status is not None
+        outcomes[visit.outcome] += 1
         per_host.setdefault(visit.host, Counter())[visit.outcome] += 1
+        if visit.outcome != "document":
+            dropped[_reason_key(visit)] += 1
+    sizes = [] if clusters is None else pc.value_counts(clusters.column("dup_cluster")).field("counts").to_pylist()
     return RunReport(
         run_id=run_id,
         out=str(out),
-        urls_met=len(visits),
-        pages_fetched=sum(v.status is not None for v in visits),
-        documents=len(documents),
-        corpus_documents=len(clusters),
-        current_documents=sum(bool(columns.get("is_current")) for columns in clusters.values()),
-        canonical_documents=sum(bool(columns["is_canonical"]) for columns in clusters.values()),
-        duplicate_clusters=sum(n > 1 for n in sizes.values()),
-        documents_in_duplicate_clusters=sum(n for n in sizes.values() if n > 1),
-        outcomes=dict(Counter(v.outcome for v in visits)),
-        dropped=dict(Counter(_reason_key(v) for v in visits if v.outcome != "document")),
+        urls_met=urls_met,
+        pages_fetched=fetched,
+        documents=documents,
+        corpus_documents=0 if clusters is None else clusters.num_rows,
+        current_documents=_true_count(clusters, "is_current"),
+        canonical_documents=_true_count(clusters, "is_canonical"),
+        duplicate_clusters=sum(n > 1 for n in sizes),
+        documents_in_duplicate_clusters=sum(n for n in sizes if n > 1),
+        outcomes=dict(outcomes),
+        dropped=dict(dropped),
         per_host={host: dict(counts) for host, counts in sorted(per_host.items())},
         files={table: [str(p) for p in paths] for table, paths in files.items()},
         seconds=round(seconds, 2),
         resumed=resumed,
         changes=changes or {},
+        stage_seconds=stage_seconds or {},
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -34,20 +35,52 @@ def _row_group_rows(table: pa.Table) -> int:
 
 def write_parquet_atomic(table: pa.Table, path: Path) -> Path:
     """Write one Parquet file so that it either exists whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(
-        table,
-        tmp,
-        compression="zstd",
-        compression_level=3,
-        row_group_size=_row_group_rows(table),
-        write_page_index=True,
-    )
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    with _AtomicParquet(path, table.schema) as file:
+        file.write(table)
     return path
+
+
+class _AtomicParquet:
+    """One Parquet file written under a temporary name, in row groups of ~TARGET_ROW_GROUP_BYTES,
+    renamed into place only when closed after success (a failure leaves nothing behind)."""
+
+    def __init__(self, path: Path, schema: pa.Schema):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path, self.schema, self.rows = path, schema, 0
+        self._tmp = path.with_name(f".{path.name}.tmp")
+        self._writer = pq.ParquetWriter(self._tmp, schema, compression="zstd", compression_level=3,
+                                        write_page_index=True)
+        self._buffer: list[pa.Table] = []
+        self._buffered = 0
+
+    def write(self, table: pa.Table) -> None:
+        self._buffer.append(table)
+        self._buffered += table.nbytes
+        self.rows += table.num_rows
+        if self._buffered >= TARGET_ROW_GROUP_BYTES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffer:
+            group = pa.concat_tables(self._buffer)
+            self._writer.write_table(group, row_group_size=_row_group_rows(group))
+        self._buffer, self._buffered = [], 0
+
+    def __enter__(self) -> _AtomicParquet:
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        try:
+            if kind is None:
+                self._flush()
+        finally:
+            self._writer.close()
+        if kind is not None:
+            self._tmp.unlink(missing_ok=True)
+            return
+        with open(self._tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(self._tmp, self.path)
 
 
 def write_text_atomic(path: Path, text: str) -> Path:
@@ -59,32 +92,92 @@ def write_text_atomic(path: Path, text: str) -> Path:
     return path
 
 
+class PartitionedWriter:
+    """Tables appended as they come, written as ``folder/<partition_key>=<value>/<part_prefix>-NNNNN.parquet``.
+
+    ``partition_key`` is a column of the appended tables used only for the folder (it is not
+    written: Hive readers add it back from the path). A partition's file holds ROWS_PER_FILE
+    rows before the next one starts; only a row group per open file is held in memory, and every
+    file appears whole when ``close`` returns (after a failure, none does).
+    """
+
+    def __init__(self, schema: pa.Schema, folder: Path, partition_key: str, part_prefix: str,
+                 empty_partition: str = "none"):
+        self.schema, self.folder, self.key, self.prefix = schema, folder, partition_key, part_prefix
+        self.empty_partition = empty_partition
+        self._open: dict[str, _AtomicParquet] = {}
+        self._files: dict[str, int] = {}  # partition -> files started
+        self.written: list[Path] = []
+
+    def write(self, table: pa.Table) -> None:
+        keys = table.column(self.key)
+        rows = table.select(self.schema.names).cast(self.schema)
+        values = pc.unique(keys).to_pylist()
+        for value in sorted(values, key=str):
+            self._append(str(value), rows if len(values) == 1 else rows.filter(pc.equal(keys, value)))
+
+    def write_rows(self, rows: Iterable[dict]) -> None:
+        """Rows as dicts with the schema's fields and the partition key (wrong types raise)."""
+        by_key: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            by_key[str(row[self.key])].append(row)
+        for value, group in sorted(by_key.items()):
+            table = pa.Table.from_pylist(group, schema=self.schema)
+            self._append(value, table)
+
+    def _append(self, value: str, table: pa.Table) -> None:
+        while table.num_rows:
+            file = self._open.get(value)
+            if file is None:
+                number = self._files.get(value, 0)
+                self._files[value] = number + 1
+                path = self.folder / f"{self.key}={value}" / f"{self.prefix}-{number:05d}.parquet"
+                file = self._open[value] = _AtomicParquet(path, self.schema)
+            room = ROWS_PER_FILE - file.rows
+            file.write(table.slice(0, room))
+            table = table.slice(room)
+            if file.rows >= ROWS_PER_FILE:
+                self._close(value)
+
+    def _close(self, value: str) -> None:
+        file = self._open.pop(value)
+        file.__exit__(None, None, None)
+        self.written.append(file.path)
+
+    def close(self) -> list[Path]:
+        """Finish every file; returns the files this writer wrote."""
+        for value in sorted(self._open):
+            self._close(value)
+        if not self.written and not any(self.folder.glob("**/*.parquet")):
+            # keep the dataset readable, with its schema, even when the first run found nothing
+            empty = self.folder / f"{self.key}={self.empty_partition}" / f"{self.prefix}-00000.parquet"
+            self.written.append(write_parquet_atomic(self.schema.empty_table(), empty))
+        return sorted(self.written)
+
+    def abort(self) -> None:
+        """Drop the files not finished yet (their temporary files go)."""
+        for value in list(self._open):
+            self._open.pop(value).__exit__(RuntimeError, None, None)
+
+    def __enter__(self) -> PartitionedWriter:
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
+
 def write_partitioned(
     rows: Iterable[dict], schema: pa.Schema, folder: Path, partition_key: str, part_prefix: str,
     empty_partition: str = "none",
 ) -> list[Path]:
-    """Write rows as ``folder/<partition_key>=<value>/<part_prefix>-NNNNN.parquet`` files.
-
-    ``partition_key`` names a row value used only for the folder (it is not a column: Hive
-    readers add it back from the path).
-    """
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        groups[str(row[partition_key])].append(row)
-    if not groups:
-        if any(folder.glob("**/*.parquet")):
-            return []
-        # keep the dataset readable, with its schema, even when the first run found nothing
-        empty = folder / f"{partition_key}={empty_partition}" / f"{part_prefix}-00000.parquet"
-        return [write_parquet_atomic(schema.empty_table(), empty)]
-    written = []
-    for value, group in sorted(groups.items()):
-        for start in range(0, len(group), ROWS_PER_FILE):
-            chunk = group[start : start + ROWS_PER_FILE]
-            table = pa.Table.from_pylist(chunk, schema=schema)
-            name = f"{part_prefix}-{start // ROWS_PER_FILE:05d}.parquet"
-            written.append(write_parquet_atomic(table, folder / f"{partition_key}={value}" / name))
-    return written
+    """Write rows (dicts, with the partition key) with a ``PartitionedWriter``; returns the files."""
+    writer = PartitionedWriter(schema, folder, partition_key, part_prefix, empty_partition)
+    with writer:
+        writer.write_rows(rows)
+    return writer.written
 
 
 def _run_prefix(run_id: str) -> str:
@@ -112,19 +205,30 @@ def remove_run_parts(out: Path, run_id: str) -> None:
     _url_snapshot(out, run_id).unlink(missing_ok=True)
 
 
-def write_corpus(out: Path, run_id: str, documents: list[dict], pages: list[dict]) -> dict[str, list[Path]]:
-    """Add one run's rows to ``out/documents`` and ``out/pages`` as files named after the run.
+class RunFiles:
+    """The writers of one run's files in ``out/documents`` and ``out/pages``, named after the run.
 
-    The corpus grows by runs: earlier runs' files stay. A resumed run replaces its own files, so
-    redoing a run never duplicates rows.
+    The corpus grows by runs: earlier runs' files stay. A resumed run replaces its own files
+    (they are removed first), so redoing a run never duplicates rows.
     """
-    remove_run_parts(out, run_id)
-    prefix = _run_prefix(run_id)
-    today = datetime.now(UTC).date().isoformat()
-    return {
-        "documents": write_partitioned(documents, DOCUMENT_SCHEMA, out / "documents", "crawl_date", prefix, today),
-        "pages": write_partitioned(pages, PAGE_SCHEMA, out / "pages", "crawl_date", prefix, today),
-    }
+
+    def __init__(self, out: Path, run_id: str):
+        remove_run_parts(out, run_id)
+        prefix = _run_prefix(run_id)
+        today = datetime.now(UTC).date().isoformat()
+        self.documents = PartitionedWriter(DOCUMENT_SCHEMA, out / "documents", "crawl_date", prefix, today)
+        self.pages = PartitionedWriter(PAGE_SCHEMA, out / "pages", "crawl_date", prefix, today)
+
+    def close(self) -> dict[str, list[Path]]:
+        return {"documents": self.documents.close(), "pages": self.pages.close()}
+
+    def __enter__(self) -> RunFiles:
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        if kind is not None:
+            self.documents.abort()
+            self.pages.abort()
 
 
 def corpus_doc_ids(out: Path, skip_run: str | None = None) -> set[str]:
@@ -139,6 +243,23 @@ CLUSTER_COLUMNS = ("dup_cluster", "is_canonical", "cluster_size", "dup_similarit
 VERSION_COLUMNS = ("is_current", "superseded_by")
 # the columns of a document row that later runs change; schema_version too, when they migrate its file
 RUN_COLUMNS = (*CLUSTER_COLUMNS, *VERSION_COLUMNS, "schema_version")
+
+
+def with_columns_of(table: pa.Table, columns: pa.Table) -> pa.Table:
+    """``table`` (with doc_id) with the values of its rows in the other columns of ``columns`` (doc_id
+    and some of RUN_COLUMNS; every doc_id of ``table`` must be there)."""
+    rows = pc.index_in(table.column("doc_id"), value_set=columns.column("doc_id"))
+    if rows.null_count:
+        raise ValueError(f"{rows.null_count} documents have no cluster assignment")
+    for name in columns.column_names:
+        if name == "doc_id":
+            continue
+        values = columns.column(name).take(rows)
+        if name in table.column_names:
+            table = table.set_column(table.column_names.index(name), name, values)
+        else:
+            table = table.append_column(name, values)
+    return table
 
 
 def refresh_document_columns(out: Path, columns: dict[str, dict]) -> list[Path]:

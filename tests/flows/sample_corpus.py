@@ -11,10 +11,12 @@ from types import ModuleType
 
 import pytest
 
-from extract.visits import visits_from_warcs
+from extract.visits import WarcLedger
 from flows.cli import SAMPLE_DIR
-from flows.corpus import process_visits, write_run
+from flows.corpus import write_run
+from flows.pages import Batch, process_batch
 from flows.report import build_report
+from flows.stage import RunStage
 
 SAMPLE_WARC = SAMPLE_DIR / "dev-site-sample.warc.gz"
 RUN_ID = "20260101T000000Z"
@@ -25,12 +27,15 @@ def build_sample_corpus(out: Path, articles: bool = True, run_id: str = RUN_ID) 
 
     ``articles=False`` leaves the HTML pages out: a run that wrote no documents.
     """
-    visits = visits_from_warcs([SAMPLE_WARC])
-    settled = [v for v in visits if v.outcome != "fetched"]
-    batch = process_visits([v for v in visits if v.outcome == "fetched" and articles])
-    output = write_run(out, run_id, settled + batch.visits, batch.rows)
-    report = build_report(run_id, out, output.visits, output.documents, output.clusters, output.written, seconds=1.0,
+    ledger = WarcLedger([SAMPLE_WARC])
+    visits = list(ledger)
+    stage = RunStage(out, run_id).reset()
+    stage.write_visits("settled", [v for v in visits if v.outcome != "fetched"])
+    process_batch(Batch("fetched", [v for v in visits if v.outcome == "fetched" and articles], stage))
+    output = write_run(out, run_id, stage, ledger.corrected)
+    report = build_report(run_id, out, output.ledger, output.documents, output.clusters, output.written, seconds=1.0,
                           changes=output.changes)
+    stage.remove()  # as the flow does once the run is committed: a later run would read no leftovers
     report.save()
     return json.loads(json.dumps(asdict(report)))
 

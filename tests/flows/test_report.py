@@ -16,7 +16,7 @@ HOSTILE = [
 
 
 def test_render_shows_markup_and_control_characters_as_text(tmp_path):
-    report = build_report("RUN", tmp_path / "out[1]", HOSTILE, [], {}, {}, 1.0)
+    report = build_report("RUN", tmp_path / "out[1]", HOSTILE, 0, None, {}, 1.0)
     console = Console(record=True, force_terminal=True, width=200)
     report.render(console)
     text = console.export_text()
@@ -29,7 +29,7 @@ def test_render_shows_markup_and_control_characters_as_text(tmp_path):
 
 def test_the_current_pages_query_names_the_out_folder_as_an_sql_string(tmp_path):
     out = tmp_path / "it's here"
-    report = build_report("RUN", out, [], [], {}, {}, 1.0)
+    report = build_report("RUN", out, [], 0, None, {}, 1.0)
     console = Console(record=True, width=40)
     report.render(console)
     query = current_pages_query(out)

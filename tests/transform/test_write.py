@@ -7,10 +7,10 @@ import pytest
 
 from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION
 from transform.write import (
+    RunFiles,
     corpus_doc_ids,
     refresh_document_columns,
     remove_run_parts,
-    write_corpus,
     write_partitioned,
 )
 
@@ -33,6 +33,13 @@ def document_row(doc_id: str) -> dict:
                encoding="utf-8", encoding_source="http", pipeline_version="test", published=date(2025, 1, 2),
                crawl_date="2026-11-23")
     return row
+
+
+def write_corpus(out, run_id: str, documents: list[dict], pages: list[dict]) -> dict:
+    with RunFiles(out, run_id) as files:
+        files.documents.write_rows(documents)
+        files.pages.write_rows(pages)
+        return files.close()
 
 
 def test_partitions_by_crawl_date_with_zstd_and_schema_metadata(tmp_path):

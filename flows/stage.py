@@ -1,0 +1,200 @@
+"""A run's work in progress on disk: every processed batch and the ledger, as staged Parquet parts.
+
+Batches are processed while the crawl runs; each batch's document rows and visits go to parts of
+their own under ``DIR/state/stage/RUN/`` as soon as it is done, and the writing stage reads them
+back part by part (``NewDocuments`` regroups the new documents into chunks of doc_id order), so
+the memory a run needs does not grow with its number of pages. Parts appear whole (temporary
+name, then rename). They need no fsync: an interrupted run's parts are dropped when it resumes
+(its batches are processed again), and a committed run's are deleted.
+
+Nothing here imports Prefect: worker processes write their batches' parts themselves.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from extract.archive import WarcRef
+from extract.visits import Visit
+from transform.schema import DOCUMENT_SCHEMA
+from transform.write import CLUSTER_COLUMNS, VERSION_COLUMNS
+
+STAGE_FOLDER = "stage"  # under DIR/state/
+DEDUP_CHUNK = 10_000  # new documents per dedup update: their texts are in memory together
+_BUFFERED_BYTES = 32 * 1024 * 1024  # rows held while regrouping before the largest chunk is written out
+
+_TIMESTAMP = pa.timestamp("us", tz="UTC")
+VISIT_SCHEMA = pa.schema([
+    ("url", pa.string()), ("outcome", pa.string()), ("reason", pa.string()), ("status", pa.int32()),
+    ("content_type", pa.string()), ("fetched_at", _TIMESTAMP), ("attempts", pa.int32()), ("referrer", pa.string()),
+    ("redirect_to", pa.string()), ("warc_file", pa.string()), ("warc_offset", pa.int64()),
+    ("warc_record_id", pa.string()), ("doc_id", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()),
+    ("body_sha256", pa.string()),
+])
+# a document row before dedup: no cluster or version columns yet, and its partition (crawl_date) as a column
+STAGED_DOCUMENT_SCHEMA = pa.schema(
+    [field for field in DOCUMENT_SCHEMA if field.name not in (*CLUSTER_COLUMNS, *VERSION_COLUMNS)]
+    + [pa.field("crawl_date", pa.string())]
+)
+
+
+def visits_table(visits: Iterable[Visit]) -> pa.Table:
+    rows = []
+    for v in visits:
+        warc = v.warc or WarcRef(None, None, None)  # type: ignore[arg-type]
+        rows.append({
+            "url": v.url, "outcome": v.outcome, "reason": v.reason, "status": v.status, "content_type": v.content_type,
+            "fetched_at": v.fetched_at, "attempts": v.attempts, "referrer": v.referrer, "redirect_to": v.redirect_to,
+            "warc_file": warc.file, "warc_offset": warc.offset, "warc_record_id": warc.record_id, "doc_id": v.doc_id,
+            "etag": v.etag, "last_modified": v.last_modified, "body_sha256": v.body_sha256,
+        })
+    return pa.Table.from_pylist(rows, schema=VISIT_SCHEMA)
+
+
+def visits_of(table: pa.Table) -> Iterator[Visit]:
+    for row in table.to_pylist():
+        file, offset, record_id = row.pop("warc_file"), row.pop("warc_offset"), row.pop("warc_record_id")
+        yield Visit(**row, warc=WarcRef(file, offset, record_id) if file is not None else None)
+
+
+def write_part(table: pa.Table, path: Path) -> Path:
+    """A staged part, whole or not at all (no fsync: see the module docstring)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp, compression="zstd", compression_level=1)
+    os.replace(tmp, path)
+    return path
+
+
+class RunStage:
+    """The staged parts of one run."""
+
+    def __init__(self, out: Path, run_id: str):
+        self.folder = Path(out) / "state" / STAGE_FOLDER / run_id
+
+    def reset(self) -> RunStage:
+        """Start empty: an interrupted attempt's parts are redone, never mixed in."""
+        self.remove()
+        self.folder.mkdir(parents=True)
+        return self
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def write_visits(self, name: str, visits: Sequence[Visit]) -> None:
+        write_part(visits_table(visits), self.folder / f"visits-{name}.parquet")
+
+    def write_documents(self, name: str, rows: Sequence[dict]) -> None:
+        if rows:
+            write_part(pa.Table.from_pylist(list(rows), schema=STAGED_DOCUMENT_SCHEMA),
+                       self.folder / f"documents-{name}.parquet")
+
+    def visits(self) -> Iterator[Visit]:
+        """Every staged visit, part by part."""
+        for part in sorted(self.folder.glob("visits-*.parquet")):
+            yield from visits_of(pq.read_table(part, schema=VISIT_SCHEMA))
+
+    def document_parts(self) -> list[Path]:
+        return sorted(self.folder.glob("documents-*.parquet"))
+
+
+class NewDocuments:
+    """A run's new documents (not in the corpus yet, once each, none of a dropped visit), regrouped
+    on disk into chunks of consecutive doc_ids of at most ``chunk`` rows.
+
+    Chunks in doc_id order are what keeps the dedup index's cluster ids those of one update over
+    all documents (a cluster's smallest doc_id always comes in its first chunk), whatever the
+    order in which batches were staged: an interrupted and resumed crawl gives the same corpus.
+    """
+
+    def __init__(self, stage: RunStage, skip: Callable[[str], bool], chunk: int = DEDUP_CHUNK):
+        self.folder = stage.folder
+        self.ids = sorted(self._wanted_ids(stage, skip))
+        self._bounds = self.ids[chunk::chunk]  # the first doc_id of each chunk after the first
+        self.paths = [self.folder / f"new-{number:05d}.parquet" for number in range(len(self._bounds) + 1)]
+        self._regroup(stage)
+
+    @staticmethod
+    def _wanted_ids(stage: RunStage, skip: Callable[[str], bool]) -> set[str]:
+        wanted: set[str] = set()
+        for part in stage.document_parts():
+            wanted.update(d for d in pq.read_table(part, columns=["doc_id"]).column("doc_id").to_pylist()
+                          if not skip(d))
+        return wanted
+
+    def _chunk_of(self, doc_id: str) -> int:
+        return bisect.bisect_right(self._bounds, doc_id)
+
+    def _regroup(self, stage: RunStage) -> None:
+        """Copy each wanted row once into its chunk's file, holding at most ~_BUFFERED_BYTES of rows."""
+        wanted = set(self.ids)
+        buffers: list[list[pa.Table]] = [[] for _ in self.paths]
+        sizes = [0] * len(self.paths)  # bytes buffered per chunk, kept as they change (summing anew is quadratic)
+        writers: dict[int, pq.ParquetWriter] = {}
+
+        def flush(number: int) -> None:
+            if number not in writers:
+                writers[number] = pq.ParquetWriter(self.paths[number], STAGED_DOCUMENT_SCHEMA, compression="zstd",
+                                                   compression_level=1)
+            writers[number].write_table(pa.concat_tables(buffers[number]))
+            buffers[number], sizes[number] = [], 0
+
+        try:
+            for part in stage.document_parts():
+                table = pq.read_table(part, schema=STAGED_DOCUMENT_SCHEMA)
+                keep, chunks = [], []
+                for row, doc_id in enumerate(table.column("doc_id").to_pylist()):
+                    if doc_id in wanted:
+                        wanted.discard(doc_id)  # a doc_id staged twice is written once
+                        keep.append(row)
+                        chunks.append(self._chunk_of(doc_id))
+                table = table.take(pa.array(keep, pa.int64()))
+                for number in sorted(set(chunks)):
+                    rows = table.filter(pa.array([c == number for c in chunks]))
+                    buffers[number].append(rows)
+                    sizes[number] += rows.nbytes
+                while sum(sizes) > _BUFFERED_BYTES:
+                    flush(max(range(len(sizes)), key=sizes.__getitem__))
+            for number, buffer in enumerate(buffers):
+                if buffer or number not in writers:
+                    buffers[number] = buffer or [STAGED_DOCUMENT_SCHEMA.empty_table()]
+                    flush(number)
+        finally:
+            for writer in writers.values():
+                writer.close()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, doc_id: str) -> bool:
+        position = bisect.bisect_left(self.ids, doc_id)
+        return position < len(self.ids) and self.ids[position] == doc_id
+
+    def chunks(self, columns: list[str] | None = None) -> Iterator[pa.Table]:
+        """The chunks in doc_id order, each sorted by doc_id."""
+        for path in self.paths:
+            yield pq.read_table(path, columns=columns, schema=STAGED_DOCUMENT_SCHEMA).sort_by("doc_id")
+
+    def texts(self, doc_ids: Sequence[str]) -> Mapping[str, str]:
+        """doc_id -> text for those of ``doc_ids`` that are new documents of this run (each chunk read once)."""
+        by_chunk: dict[int, list[str]] = {}
+        for doc_id in doc_ids:
+            if doc_id in self:
+                by_chunk.setdefault(self._chunk_of(doc_id), []).append(doc_id)
+        found: dict[str, str] = {}
+        for number, ids in sorted(by_chunk.items()):
+            table = pq.read_table(self.paths[number], columns=["doc_id", "text"], schema=STAGED_DOCUMENT_SCHEMA)
+            table = table.filter(pc.is_in(table.column("doc_id"), pa.array(ids)))
+            found.update(zip(table.column("doc_id").to_pylist(), table.column("text").to_pylist()))
+        return found
+
+    def remove(self) -> None:
+        for path in self.paths:
+            path.unlink(missing_ok=True)
