@@ -183,7 +183,7 @@ def loop_figures(warc: Path, env: dict[str, str]) -> dict:
 
 def cuishou_figures(warc: Path, env: dict[str, str], work: Path, workers: int | None) -> dict:
     out = Path(tempfile.mkdtemp(prefix="build-", dir=work))
-    command = [sys.executable, "-m", "flows.cli", "build", "--warc", str(warc), "--out", str(out)]
+    command = [sys.executable, "-m", "cuishou.flows.cli", "build", "--warc", str(warc), "--out", str(out)]
     command += ["--workers", str(workers)] if workers else []
     figures, lines = measure(command, env, {"first_batch": "processing fetched pages", "writing": "writing the corpus"})
     [report] = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "runs").glob("*.json")]
@@ -243,8 +243,8 @@ def main() -> None:
         return
     args.work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    from flows.prefect_api import prefect_api
-    from flows.prefect_env import configure_prefect
+    from cuishou.flows.prefect_api import prefect_api
+    from cuishou.flows.prefect_env import configure_prefect
 
     configure_prefect()
     server = prefect_api() if args.prefect == "running" else nullcontext()

@@ -29,9 +29,9 @@ from warcio.warcwriter import WARCWriter
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extract.archive import ArchivedResponse, iter_responses  # noqa: E402
-from extract.decode import decode_html  # noqa: E402
-from extract.visits import is_html  # noqa: E402
+from cuishou.extract.archive import ArchivedResponse, iter_responses  # noqa: E402
+from cuishou.extract.decode import decode_html  # noqa: E402
+from cuishou.extract.visits import is_html  # noqa: E402
 
 SAMPLE = ROOT / "data" / "sample" / "dev-site-sample.warc.gz"
 HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.quality import free_port, wait_for_port  # noqa: E402
 
 if TYPE_CHECKING:
-    from extract.state import RunJournal
+    from cuishou.extract.state import RunJournal
 
 TARGET_RATIO = 1.15
 # Scrapy 2.19's downloader starts each download as an asyncio task, and marks it "transferring" only when
@@ -227,7 +227,7 @@ class Crawl:
 @contextmanager
 def run_journal(folder: Path, wanted: bool) -> Iterator[RunJournal | None]:
     """The crawl state journal ``cuishou build`` keeps (one SQLite commit per visit), if wanted."""
-    from extract.state import CrawlState, RunJournal
+    from cuishou.extract.state import CrawlState, RunJournal
 
     if not wanted:
         yield None
@@ -241,9 +241,9 @@ def run_journal(folder: Path, wanted: bool) -> Iterator[RunJournal | None]:
 
 def crawl_cuishou(args: argparse.Namespace, proxy: str, journal: bool = False) -> Crawl:
     """One cuishou crawl, WARC writing included, and the run journal if ``journal``."""
-    from extract.archive import WarcArchive
-    from extract.crawl import CrawlConfig, Crawler
-    from extract.fetch import FetchConfig
+    from cuishou.extract.archive import WarcArchive
+    from cuishou.extract.crawl import CrawlConfig, Crawler
+    from cuishou.extract.fetch import FetchConfig
 
     config = CrawlConfig(FetchConfig(per_host_concurrency=args.concurrency, delay=0.0, proxy=proxy))
     with tempfile.TemporaryDirectory(prefix="cuishou-bench-") as folder:

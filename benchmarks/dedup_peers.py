@@ -20,8 +20,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from transform.dedup.batch import connected_components
-from transform.dedup.normalize import normalized_codes
+from cuishou.transform.dedup.batch import connected_components
+from cuishou.transform.dedup.normalize import normalized_codes
 
 RENSA_PERM = 128
 RENSA_BANDS, RENSA_ROWS, RENSA_NEIGHBOURS = 42, 3, 16

@@ -34,11 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks import dedup_peers  # noqa: E402
 from benchmarks.dedup_generate import generate  # noqa: E402
 from benchmarks.scoring import prf, same_cluster_pairs  # noqa: E402
-from transform.dedup import DedupDoc, cluster_documents  # noqa: E402
-from transform.dedup.lsh import band_keys  # noqa: E402
-from transform.dedup.normalize import normalized_codes  # noqa: E402
-from transform.dedup.sketch import minhash_signatures, shingle_hashes, shingle_set  # noqa: E402
-from transform.dedup.verify import shingle_overlap  # noqa: E402
+from cuishou.transform.dedup import DedupDoc, cluster_documents  # noqa: E402
+from cuishou.transform.dedup.lsh import band_keys  # noqa: E402
+from cuishou.transform.dedup.normalize import normalized_codes  # noqa: E402
+from cuishou.transform.dedup.sketch import minhash_signatures, shingle_hashes, shingle_set  # noqa: E402
+from cuishou.transform.dedup.verify import shingle_overlap  # noqa: E402
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "dev_site" / "gold.jsonl"
 SYSTEMS = ("cuishou", "rensa", "datasketch best", "datasketch defaults")

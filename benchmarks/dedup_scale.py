@@ -76,7 +76,7 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, floa
 
 
 def run_cuishou(source: Path, out: Path) -> dict:
-    from transform.dedup.table import dedup_parquet
+    from cuishou.transform.dedup.table import dedup_parquet
 
     stats = dedup_parquet(source, out, workers=2)
     stats.pop("files")
@@ -170,7 +170,7 @@ def _write(stages: _Stages, source: Path, roots: np.ndarray, out: Path) -> None:
 
 
 def run_rensa(source: Path, out: Path) -> dict:
-    from transform.dedup.batch import connected_components
+    from cuishou.transform.dedup.batch import connected_components
 
     with _pool() as pool:  # forked before rensa runs in this process
         stages, offsets = _Stages(pool), _offsets(source)

@@ -50,8 +50,8 @@ import trafilatura
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.scoring import token_prf  # noqa: E402
-from extract.decode import meta_charset, normalise_encoding  # noqa: E402
-from transform.page import CleanedPage, PageInput, PageResult, document_row, extract_and_clean  # noqa: E402
+from cuishou.extract.decode import meta_charset, normalise_encoding  # noqa: E402
+from cuishou.transform.page import CleanedPage, PageInput, PageResult, document_row, extract_and_clean  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "extraction"
 LANGUAGES = ("zh", "en")

@@ -111,7 +111,7 @@ def crawl(served: Served, work: Path, mode: str) -> Figures:
 
     seeds = work / "seeds.txt"
     seeds.write_text("\n".join(served.site.seeds()) + "\n")
-    argv = [sys.executable, "-m", "flows.cli", "build", "--seeds", str(seeds), "--delay", "0",
+    argv = [sys.executable, "-m", "cuishou.flows.cli", "build", "--seeds", str(seeds), "--delay", "0",
             "--out", str(work / "out"), *(["--proxy", served.proxy] if served.proxy else [])]
     started = time.monotonic()
     process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

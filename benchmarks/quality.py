@@ -73,7 +73,7 @@ def requested_urls(log: Path, start: int = 0) -> set[str]:
 
 
 def build_corpus(site: Path, out: Path) -> tuple[list[dict], set[str], float]:
-    from flows.cli import main
+    from cuishou.flows.cli import main
 
     log = out / "server.log"
     process, proxy = serve(site, log)
@@ -127,7 +127,7 @@ LABELS = {
 
 
 def naive_tags(text: str) -> dict[str, list[str]]:
-    from transform.dedup.normalize import normalize_for_dedup
+    from cuishou.transform.dedup.normalize import normalize_for_dedup
 
     simplified = normalize_for_dedup(text)
     return {facet: [label for label in labels if label in simplified] for facet, labels in LABELS.items()}

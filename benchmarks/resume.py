@@ -31,7 +31,7 @@ DOCUMENT_COLUMNS = ["doc_id", "text", "dup_cluster", "is_canonical"]
 
 
 def build_command(site: Path, proxy: str, out: Path) -> list[str]:
-    return [sys.executable, "-m", "flows.cli", "build", "--seeds", str(site / "seeds.txt"), "--proxy", proxy,
+    return [sys.executable, "-m", "cuishou.flows.cli", "build", "--seeds", str(site / "seeds.txt"), "--proxy", proxy,
             "--delay", "0.05", "--out", str(out)]
 
 

@@ -59,7 +59,7 @@ def _set(module: str, attr: str, value: object) -> Callable[[], None]:
 
 def _drop_cue(facet: str, rule_index: int, family: str) -> Callable[[], None]:
     def apply() -> None:
-        facets = importlib.import_module("transform.tags.facets")
+        facets = importlib.import_module("cuishou.transform.tags.facets")
         rules = list(facets.FACETS[facet])
         rule = rules[rule_index]
         rules[rule_index] = replace(rule, cues={k: v for k, v in rule.cues.items() if k != family})
@@ -69,7 +69,7 @@ def _drop_cue(facet: str, rule_index: int, family: str) -> Callable[[], None]:
 
 def _drop_visit_cue(rule_index: int, family: str) -> Callable[[], None]:
     def apply() -> None:
-        for name in ("transform.tags.home_visits", "transform.tags"):
+        for name in ("cuishou.transform.tags.home_visits", "cuishou.transform.tags"):
             mod = importlib.import_module(name)
             rules = list(mod.HOME_VISIT_RULES)
             rule = rules[rule_index]
@@ -81,8 +81,8 @@ def _drop_visit_cue(rule_index: int, family: str) -> Callable[[], None]:
 def _dedup_rule(field: str, value: float) -> Callable[[], None]:
     """A NearDuplicateRule default moved, in the rule and in ``cluster_documents``' keywords."""
     def apply() -> None:
-        from transform.dedup.batch import cluster_documents
-        from transform.dedup.verify import NearDuplicateRule
+        from cuishou.transform.dedup.batch import cluster_documents
+        from cuishou.transform.dedup.verify import NearDuplicateRule
 
         names = ("threshold", "containment_threshold", "min_size_ratio")
         defaults = list(NearDuplicateRule.__init__.__defaults__)
@@ -108,44 +108,44 @@ DISPATCH_TESTS = ("tests/flows/test_dispatch.py",)
 
 # Thresholds moved to where their branch is off (or to a clearly wrong side): module, name, value.
 THRESHOLDS: tuple[tuple[str, str, object, tuple[str, ...]], ...] = (
-    ("extract.html.gate", "MIN_PROSE_CHARS", 0, GATE_TESTS),
-    ("extract.html.gate", "SIGNALLED_MIN_PROSE_CHARS", 80, GATE_TESTS),
-    ("extract.html.gate", "ERROR_PAGE_MAX_PROSE", 0, GATE_TESTS),
-    ("extract.html.gate", "LISTING_SHARE", 1.01, GATE_TESTS),
-    ("extract.html.gate", "SIGNALLED_LISTING_SHARE", 0.5, GATE_TESTS),
-    ("extract.html.gate", "LISTING_MAX_PROSE_RUN", 0, GATE_TESTS),
-    ("extract.html.gate", "THREAD_MAX_PROSE_RUN", 240, GATE_TESTS),
-    ("extract.html.gate", "LISTING_MIN_ITEMS", 10_000, GATE_TESTS),
-    ("extract.html.gate", "COMMENT_LIST_MIN_ITEMS", 10_000, GATE_TESTS),
-    ("extract.html.gate", "COMMENT_LIST_MIN_CHARS", 0, GATE_TESTS),
-    ("extract.html.gate", "ARCHIVE_MIN_POSTS", 10_000, GATE_TESTS),
-    ("extract.html.gate", "ARCHIVE_POST_MIN_CHARS", 10_000, GATE_TESTS),
-    ("extract.html.gate", "POST_HEADING_MAX_CHARS", 0, GATE_TESTS),
-    ("extract.html.gate", "PROSE_LINE_CHARS", 0, GATE_TESTS),
-    ("extract.html.gate", "SIGNALLED_LINE_CHARS", 20, GATE_TESTS),
-    ("extract.html.gate", "HEADLINE_MIN_CHARS", 0, GATE_TESTS),
-    ("extract.html.gate", "ITEM_TITLE_MIN_CHARS", 10_000, GATE_TESTS),
-    ("extract.html.gate", "ITEM_MAX_CHARS", 0, GATE_TESTS),
-    ("extract.html.thread", "THREAD_POSTS_GAIN", 0.0, GATE_TESTS),
-    ("extract.html.main_text", "CAPTION_MAX_CHARS", 10_000, GATE_TESTS),
-    ("extract.html.main_text", "CAPTION_MIN_HAN", 0, GATE_TESTS),
-    ("extract.html.main_text", "FLAT_TEXT_MIN_CHARS", 10_000, GATE_TESTS),
-    ("extract.html.main_text", "LAYOUT_TABLE_PAGE_SHARE", 1.01, GATE_TESTS),
-    ("extract.html.main_text", "SHORT_THREAD_CHARS", 0, GATE_TESTS),
-    ("transform.clean", "LINE_RULE_MAX_CHARS", 10_000, CLEAN_TESTS),
-    ("transform.clean", "FOOTER_LINE_MAX_CHARS", 0, CLEAN_TESTS),
-    ("transform.clean", "LINK_RUN_MIN_LINES", 10_000, CLEAN_TESTS),
-    ("transform.clean", "LINK_LIST_CONTENT_SHARE", 1.01, CLEAN_TESTS),
-    ("transform.clean", "LINK_LIST_MIN_REST_CHARS", 10_000, CLEAN_TESTS),
-    ("transform.clean", "THREAD_MAX_ARTICLE_SHARE", 0.0, CLEAN_TESTS),
-    ("transform.clean", "TITLE_VARIANT_JACCARD", 0.0, CLEAN_TESTS),
-    ("transform.clean", "NEAR_DUP_JACCARD", 1.01, CLEAN_TESTS),
-    ("transform.clean", "DUP_RUN_MIN_CHARS", 0, CLEAN_TESTS),
-    ("transform.clean", "OUTLINE_MATCH_SHARE", 1.01, CLEAN_TESTS),
-    ("flows.pool", "PART_PAGES", 10_000, POOL_TESTS),
-    ("flows.dispatch", "IDLE_WAIT", 0.0, DISPATCH_TESTS),
-    ("flows.dispatch", "IDLE_WAIT", float("inf"), DISPATCH_TESTS),
-    ("flows.dispatch", "SETTLED_PART", 10**9, DISPATCH_TESTS),
+    ("cuishou.extract.html.gate", "MIN_PROSE_CHARS", 0, GATE_TESTS),
+    ("cuishou.extract.html.gate", "SIGNALLED_MIN_PROSE_CHARS", 80, GATE_TESTS),
+    ("cuishou.extract.html.gate", "ERROR_PAGE_MAX_PROSE", 0, GATE_TESTS),
+    ("cuishou.extract.html.gate", "LISTING_SHARE", 1.01, GATE_TESTS),
+    ("cuishou.extract.html.gate", "SIGNALLED_LISTING_SHARE", 0.5, GATE_TESTS),
+    ("cuishou.extract.html.gate", "LISTING_MAX_PROSE_RUN", 0, GATE_TESTS),
+    ("cuishou.extract.html.gate", "THREAD_MAX_PROSE_RUN", 240, GATE_TESTS),
+    ("cuishou.extract.html.gate", "LISTING_MIN_ITEMS", 10_000, GATE_TESTS),
+    ("cuishou.extract.html.gate", "COMMENT_LIST_MIN_ITEMS", 10_000, GATE_TESTS),
+    ("cuishou.extract.html.gate", "COMMENT_LIST_MIN_CHARS", 0, GATE_TESTS),
+    ("cuishou.extract.html.gate", "ARCHIVE_MIN_POSTS", 10_000, GATE_TESTS),
+    ("cuishou.extract.html.gate", "ARCHIVE_POST_MIN_CHARS", 10_000, GATE_TESTS),
+    ("cuishou.extract.html.gate", "POST_HEADING_MAX_CHARS", 0, GATE_TESTS),
+    ("cuishou.extract.html.gate", "PROSE_LINE_CHARS", 0, GATE_TESTS),
+    ("cuishou.extract.html.gate", "SIGNALLED_LINE_CHARS", 20, GATE_TESTS),
+    ("cuishou.extract.html.gate", "HEADLINE_MIN_CHARS", 0, GATE_TESTS),
+    ("cuishou.extract.html.gate", "ITEM_TITLE_MIN_CHARS", 10_000, GATE_TESTS),
+    ("cuishou.extract.html.gate", "ITEM_MAX_CHARS", 0, GATE_TESTS),
+    ("cuishou.extract.html.thread", "THREAD_POSTS_GAIN", 0.0, GATE_TESTS),
+    ("cuishou.extract.html.main_text", "CAPTION_MAX_CHARS", 10_000, GATE_TESTS),
+    ("cuishou.extract.html.main_text", "CAPTION_MIN_HAN", 0, GATE_TESTS),
+    ("cuishou.extract.html.main_text", "FLAT_TEXT_MIN_CHARS", 10_000, GATE_TESTS),
+    ("cuishou.extract.html.main_text", "LAYOUT_TABLE_PAGE_SHARE", 1.01, GATE_TESTS),
+    ("cuishou.extract.html.main_text", "SHORT_THREAD_CHARS", 0, GATE_TESTS),
+    ("cuishou.transform.clean", "LINE_RULE_MAX_CHARS", 10_000, CLEAN_TESTS),
+    ("cuishou.transform.clean", "FOOTER_LINE_MAX_CHARS", 0, CLEAN_TESTS),
+    ("cuishou.transform.clean", "LINK_RUN_MIN_LINES", 10_000, CLEAN_TESTS),
+    ("cuishou.transform.clean", "LINK_LIST_CONTENT_SHARE", 1.01, CLEAN_TESTS),
+    ("cuishou.transform.clean", "LINK_LIST_MIN_REST_CHARS", 10_000, CLEAN_TESTS),
+    ("cuishou.transform.clean", "THREAD_MAX_ARTICLE_SHARE", 0.0, CLEAN_TESTS),
+    ("cuishou.transform.clean", "TITLE_VARIANT_JACCARD", 0.0, CLEAN_TESTS),
+    ("cuishou.transform.clean", "NEAR_DUP_JACCARD", 1.01, CLEAN_TESTS),
+    ("cuishou.transform.clean", "DUP_RUN_MIN_CHARS", 0, CLEAN_TESTS),
+    ("cuishou.transform.clean", "OUTLINE_MATCH_SHARE", 1.01, CLEAN_TESTS),
+    ("cuishou.flows.pool", "PART_PAGES", 10_000, POOL_TESTS),
+    ("cuishou.flows.dispatch", "IDLE_WAIT", 0.0, DISPATCH_TESTS),
+    ("cuishou.flows.dispatch", "IDLE_WAIT", float("inf"), DISPATCH_TESTS),
+    ("cuishou.flows.dispatch", "SETTLED_PART", 10**9, DISPATCH_TESTS),
 )
 
 
@@ -155,32 +155,32 @@ def mutations() -> list[Mutation]:
 
 
 def _mutations() -> Iterator[Mutation]:
-    clean = importlib.import_module("transform.clean")
+    clean = importlib.import_module("cuishou.transform.clean")
     for n, (rule, pattern) in enumerate(clean.LINE_RULES):
         name = f"clean LINE_RULES[{n}] {rule} {pattern.pattern[:50]}"
-        yield Mutation(name, _drop_item("transform.clean", "LINE_RULES", n), CLEAN_TESTS)
+        yield Mutation(name, _drop_item("cuishou.transform.clean", "LINE_RULES", n), CLEAN_TESTS)
     for n, pattern in enumerate(clean.COMMENT_CHROME):
         name = f"clean COMMENT_CHROME[{n}] {pattern.pattern[:50]}"
-        yield Mutation(name, _drop_item("transform.clean", "COMMENT_CHROME", n), CLEAN_TESTS)
+        yield Mutation(name, _drop_item("cuishou.transform.clean", "COMMENT_CHROME", n), CLEAN_TESTS)
     for n, step in enumerate(clean.RULES):
-        yield Mutation(f"clean RULES {step.__name__}", _drop_item("transform.clean", "RULES", n), CLEAN_TESTS)
-    gate = importlib.import_module("extract.html.gate")
+        yield Mutation(f"clean RULES {step.__name__}", _drop_item("cuishou.transform.clean", "RULES", n), CLEAN_TESTS)
+    gate = importlib.import_module("cuishou.extract.html.gate")
     for n, check in enumerate(gate.CHECKS):
-        drop = _drop_item("extract.html.gate", "CHECKS", n)
+        drop = _drop_item("cuishou.extract.html.gate", "CHECKS", n)
         yield Mutation(f"gate CHECKS {check.__name__}", drop, GATE_TESTS)
-    facets = importlib.import_module("transform.tags.facets")
+    facets = importlib.import_module("cuishou.transform.tags.facets")
     for facet, rules in facets.FACETS.items():
         for n, rule in enumerate(rules):
             for family in rule.cues:
                 yield Mutation(f"tags {facet}:{rule.label} cue {family}", _drop_cue(facet, n, family), TAG_TESTS)
-    visits = importlib.import_module("transform.tags.home_visits")
+    visits = importlib.import_module("cuishou.transform.tags.home_visits")
     for n, rule in enumerate(visits.HOME_VISIT_RULES):
         for family in rule.cues:
             yield Mutation(f"tags home_visit:{rule.label} cue {family}", _drop_visit_cue(n, family), TAG_TESTS)
-    entities = importlib.import_module("transform.tags.entities")
+    entities = importlib.import_module("cuishou.transform.tags.entities")
     for table in ("LENDER_ALIASES", "LAW_ALIASES", "CRIME_ARTICLES"):
         for key in getattr(entities, table):
-            yield Mutation(f"tags {table}[{key}]", _drop_key("transform.tags.entities", table, key), TAG_TESTS)
+            yield Mutation(f"tags {table}[{key}]", _drop_key("cuishou.transform.tags.entities", table, key), TAG_TESTS)
     for field, value in DEDUP_RULE:
         yield Mutation(f"dedup NearDuplicateRule.{field} = {value}", _dedup_rule(field, value), DEDUP_TESTS)
     for module, attr, value, tests in THRESHOLDS:

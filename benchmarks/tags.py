@@ -38,8 +38,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.scoring import prf  # noqa: E402
-from extract.script import fold  # noqa: E402
-from transform.tags import FACETS, tag_document  # noqa: E402
+from cuishou.extract.script import fold  # noqa: E402
+from cuishou.transform.tags import FACETS, tag_document  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REAL = ROOT.parent / "shared" / "tags" / "real_texts_dev.jsonl"

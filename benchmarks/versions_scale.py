@@ -31,8 +31,8 @@ import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA  # noqa: E402
-from transform.write import update_url_states, write_parquet_atomic  # noqa: E402
+from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA  # noqa: E402
+from cuishou.transform.write import update_url_states, write_parquet_atomic  # noqa: E402
 
 HOSTS = 50
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

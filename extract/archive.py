@@ -19,7 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from extract.fetch import Fetched
+from cuishou.extract.fetch import Fetched
 
 ROTATE_BYTES = 256 * 1024 * 1024
 _HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive"}

@@ -15,14 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from extract.archive import WarcArchive, WarcRef, read_response
-from extract.fetch import FetchConfig, Fetched, Fetcher
-from extract.links import Links, links_of_body, sitemap_urls
-from extract.robots import RobotsRules, robots_from_response
-from extract.ssrf import refusal_reason
-from extract.state import Known, RunJournal
-from extract.urls import BadURL, host_of, origin_of, parse_url
-from extract.visits import Visit, classify_response
+from cuishou.extract.archive import WarcArchive, WarcRef, read_response
+from cuishou.extract.fetch import FetchConfig, Fetched, Fetcher
+from cuishou.extract.links import Links, links_of_body, sitemap_urls
+from cuishou.extract.robots import RobotsRules, robots_from_response
+from cuishou.extract.ssrf import refusal_reason
+from cuishou.extract.state import Known, RunJournal
+from cuishou.extract.urls import BadURL, host_of, origin_of, parse_url
+from cuishou.extract.visits import Visit, classify_response
 
 T = TypeVar("T")
 

@@ -13,9 +13,9 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
-from extract.budget import DEFAULT_BUDGET, PageBudget, TooComplex, budgeted_html, within_cpu_limit
-from extract.decode import decode_html
-from extract.urls import BadURL, parse_url
+from cuishou.extract.budget import DEFAULT_BUDGET, PageBudget, TooComplex, budgeted_html, within_cpu_limit
+from cuishou.extract.decode import decode_html
+from cuishou.extract.urls import BadURL, parse_url
 
 _LOC = re.compile(rb"<loc>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)", re.I)
 _SITEMAP_INDEX = re.compile(rb"<sitemapindex\b", re.I)

@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from extract.archive import WarcRef
-from extract.visits import Visit
+from cuishou.extract.archive import WarcRef
+from cuishou.extract.visits import Visit
 
 _SCHEMA = """
 create table if not exists runs (

@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from extract.archive import ArchivedResponse, WarcDamage, WarcRef, iter_responses
-from extract.links import sitemap_urls
-from extract.robots import robots_from_response
-from extract.urls import canonical_url, host_of, redirect_target
+from cuishou.extract.archive import ArchivedResponse, WarcDamage, WarcRef, iter_responses
+from cuishou.extract.links import sitemap_urls
+from cuishou.extract.robots import robots_from_response
+from cuishou.extract.urls import canonical_url, host_of, redirect_target
 
 # outcome -> what it means (documented in the README's pages table)
 OUTCOMES = {

@@ -9,21 +9,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from flows import inputs
-from flows.escape import terminal
-from flows.interrupt import EXIT_INTERRUPTED, MESSAGE, stop_on_signals
-from flows.prefect_env import configure_prefect
-from transform.versions import GONE_AFTER
+from cuishou.flows import inputs
+from cuishou.flows.escape import terminal
+from cuishou.flows.interrupt import EXIT_INTERRUPTED, MESSAGE, stop_on_signals
+from cuishou.flows.prefect_env import configure_prefect
+from cuishou.transform.versions import GONE_AFTER
 
-
-def _sample_dir() -> Path:
-    """The bundled sample: package data of an installed wheel, else data/sample/ of a checkout."""
-    here = Path(__file__).resolve().parent
-    packaged, checkout = here / "sample", here.parent / "data" / "sample"
-    return packaged if any(packaged.glob("*.warc.gz")) else checkout
-
-
-SAMPLE_DIR = _sample_dir()
+# data/sample/ of the checkout; cuishou/data/sample/ (package data) of an installed wheel
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 EXIT_ERROR = 1
 EXIT_NOT_ARTICLE = 3
 EXIT_DAMAGED_INPUT = 4
@@ -213,8 +206,8 @@ def _add_verbose(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def _crawl_config(args: argparse.Namespace):
-    from extract.crawl import CrawlConfig
-    from extract.fetch import FetchConfig
+    from cuishou.extract.crawl import CrawlConfig
+    from cuishou.extract.fetch import FetchConfig
 
     fetch = FetchConfig(
         per_host_concurrency=args.per_host_concurrency,
@@ -257,16 +250,16 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
     seeds, warcs = _sources(args)
     _check_run_options(args)
     configure_prefect(verbose=args.verbose)
-    from flows.prefect_api import prefect_api
+    from cuishou.flows.prefect_api import prefect_api
 
     source = f"{len(seeds)} seed URLs" if seeds else f"{len(warcs)} WARC file(s)"
     console.print(f"building the corpus from {source} into {args.out}", markup=False, highlight=False)
     if not args.dask_address:  # the workers start (and import the extractors) while Prefect starts
-        from flows.pool import shared_pool
+        from cuishou.flows.pool import shared_pool
 
         shared_pool(args.workers).new_run()
     with prefect_api(on_start=_say_prefect_starts):
-        from flows.corpus import corpus_flow
+        from cuishou.flows.corpus import corpus_flow
 
         report = corpus_flow(args.dask_address, args.workers)(
             out=args.out, seeds=seeds, warcs=warcs, crawl_config=_crawl_config(args), batch_size=args.batch_size,
@@ -291,13 +284,13 @@ def run_serve(args: argparse.Namespace, console: Console) -> int:
     _check_run_options(args)
     configure_prefect(verbose=True)
     schedule = inputs.cron_schedule(args.cron, args.timezone)
-    from flows.prefect_api import PrefectUnavailable, check_configured_api, configured_api_url
+    from cuishou.flows.prefect_api import PrefectUnavailable, check_configured_api, configured_api_url
 
     if not (url := configured_api_url()):
         raise PrefectUnavailable("cuishou serve needs a Prefect server, which runs the schedule: start one with "
                                  "'prefect server start' and export PREFECT_API_URL=http://127.0.0.1:4200/api")
     check_configured_api(url)
-    from flows.corpus import corpus_flow
+    from cuishou.flows.corpus import corpus_flow
 
     parameters = {"out": str(args.out.resolve()), "seeds_file": str(args.seeds.resolve()),
                   "crawl_config": asdict(_crawl_config(args)), "batch_size": args.batch_size, "workers": args.workers,
@@ -311,7 +304,7 @@ def run_serve(args: argparse.Namespace, console: Console) -> int:
 
 def _read_source(args: argparse.Namespace) -> tuple[bytes, str | None, str, int]:
     """Body, content type, URL and status of the page to extract."""
-    from extract.urls import canonical_url
+    from cuishou.extract.urls import canonical_url
 
     if args.source == "-":
         return sys.stdin.buffer.read(), None, args.url or "", 200
@@ -324,8 +317,8 @@ def _read_source(args: argparse.Namespace) -> tuple[bytes, str | None, str, int]
 def _fetch_one(url: str, proxy: str | None) -> tuple[bytes, str | None, str, int]:
     import asyncio
 
-    from extract.fetch import FetchConfig, Fetcher
-    from extract.urls import host_of
+    from cuishou.extract.fetch import FetchConfig, Fetcher
+    from cuishou.extract.urls import host_of
 
     async def fetch():
         fetcher = Fetcher(FetchConfig(proxy=proxy, delay=0.0))
@@ -347,7 +340,7 @@ def run_dedup(args: argparse.Namespace, console: Console) -> int:
         raise inputs.InputError(f"dedup {args.input}", "no such file or folder", "give a Parquet file or folder")
     inputs.output_folder(args.out)
     inputs.dask_address(args.dask_address)
-    from transform.dedup.table import dedup_parquet
+    from cuishou.transform.dedup.table import dedup_parquet
 
     stats = dedup_parquet(args.input, args.out, dask_address=args.dask_address, workers=args.workers)
     for label, value in [
@@ -365,7 +358,7 @@ def run_extract(args: argparse.Namespace, console: Console) -> int:
     import json
     from datetime import UTC, datetime
 
-    from transform.page import PageInput, process_page
+    from cuishou.transform.page import PageInput, process_page
 
     body, content_type, url, status = _read_source(args)
     result = process_page(PageInput(url, status, content_type, body, datetime.now(UTC)))

@@ -39,25 +39,25 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from extract.archive import WarcArchive
-from extract.crawl import CrawlConfig, Crawler
-from extract.state import CrawlState, RunJournal
-from extract.visits import Visit, WarcLedger, visit_row
-from flows import dataset_card
-from flows.dispatch import Dispatcher, Stop, VisitSource
-from flows.interrupt import check, reclaim_sigterm
-from flows.pages import Batch, BatchDone, process_batch
-from flows.pool import default_workers, pool_for_run, shared_pool
-from flows.progress import RunProgress, announce
-from flows.report import RunReport, build_report
-from flows.report_html import read_corpus, write_report_html
-from flows.seeds import read_seeds_file
-from flows.stage import STAGE_FOLDER, NewDocuments, RunStage
-from transform.dedup import ClusterAssignment, DedupDoc
-from transform.dedup.index import DedupIndex, TextLookup, parquet_text_lookup
-from transform.schema import DOCUMENT_SCHEMA
-from transform.versions import GONE_AFTER
-from transform.write import (
+from cuishou.extract.archive import WarcArchive
+from cuishou.extract.crawl import CrawlConfig, Crawler
+from cuishou.extract.state import CrawlState, RunJournal
+from cuishou.extract.visits import Visit, WarcLedger, visit_row
+from cuishou.flows import dataset_card
+from cuishou.flows.dispatch import Dispatcher, Stop, VisitSource
+from cuishou.flows.interrupt import check, reclaim_sigterm
+from cuishou.flows.pages import Batch, BatchDone, process_batch
+from cuishou.flows.pool import default_workers, pool_for_run, shared_pool
+from cuishou.flows.progress import RunProgress, announce
+from cuishou.flows.report import RunReport, build_report
+from cuishou.flows.report_html import read_corpus, write_report_html
+from cuishou.flows.seeds import read_seeds_file
+from cuishou.flows.stage import STAGE_FOLDER, NewDocuments, RunStage
+from cuishou.transform.dedup import ClusterAssignment, DedupDoc
+from cuishou.transform.dedup.index import DedupIndex, TextLookup, parquet_text_lookup
+from cuishou.transform.schema import DOCUMENT_SCHEMA
+from cuishou.transform.versions import GONE_AFTER
+from cuishou.transform.write import (
     CLUSTER_COLUMNS,
     VERSION_COLUMNS,
     RunFiles,

@@ -20,11 +20,11 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import yaml
 
-from flows.escape import markdown_code
-from flows.report_html import CorpusRead, read_table, tag_rows
-from transform.dedup import CONTAINMENT_THRESHOLD, JACCARD_THRESHOLD, SHINGLE_SIZE
-from transform.quality import FULL_LENGTH_HAN, GAP_SATURATION, SPIN_SATURATION, WEIGHTS
-from transform.schema import (
+from cuishou.flows.escape import markdown_code
+from cuishou.flows.report_html import CorpusRead, read_table, tag_rows
+from cuishou.transform.dedup import CONTAINMENT_THRESHOLD, JACCARD_THRESHOLD, SHINGLE_SIZE
+from cuishou.transform.quality import FULL_LENGTH_HAN, GAP_SATURATION, SPIN_SATURATION, WEIGHTS
+from cuishou.transform.schema import (
     DOCUMENT_FIELDS,
     DOCUMENT_SCHEMA,
     PAGE_FIELDS,
@@ -34,7 +34,7 @@ from transform.schema import (
     URL_SCHEMA,
     field_table,
 )
-from transform.write import URL_TABLE, write_text_atomic
+from cuishou.transform.write import URL_TABLE, write_text_atomic
 
 PRETTY_NAME = "cuishou: Chinese debt-collection advice pages (催收)"
 DOCUMENT_COLUMNS = [

@@ -22,10 +22,10 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
-from extract.visits import Visit
-from flows import interrupt
-from flows.pages import Batch, BatchDone
-from flows.stage import RunStage
+from cuishou.extract.visits import Visit
+from cuishou.flows import interrupt
+from cuishou.flows.pages import Batch, BatchDone
+from cuishou.flows.stage import RunStage
 
 SETTLED_PART = 20_000  # visits that need no processing, staged together
 IDLE_WAIT = 2.0  # seconds a short batch waits for more pages while a worker is idle

@@ -68,7 +68,7 @@ def warc_file(path: Path, option: str = "--warc") -> Path:
 
 def seeds_file(path: Path, option: str = "--seeds") -> list[str]:
     """The seed URLs of a seeds file (see ``flows.seeds``)."""
-    from flows.seeds import read_seeds_file
+    from cuishou.flows.seeds import read_seeds_file
 
     readable_file(option, path, "a text file of seed URLs, one a line")
     try:

@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.archive import read_response
-from extract.visits import Visit
-from flows.interrupt import check as check_stop
-from flows.stage import RunStage
+from cuishou.extract.archive import read_response
+from cuishou.extract.visits import Visit
+from cuishou.flows.interrupt import check as check_stop
+from cuishou.flows.stage import RunStage
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class BatchDone:
 def process_visits(visits: list[Visit], check: Callable[[], None] = check_stop) -> tuple[list[Visit], list[dict]]:
     """Extract, clean and tag fetched pages: every visit resolved to its outcome, and the document rows."""
     # imported here: the flow's own process hands its pages to workers and need not load the extractors
-    from transform.page import PageInput, process_page
+    from cuishou.transform.page import PageInput, process_page
 
     resolved, rows = [], []
     for visit in visits:

@@ -26,9 +26,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 
-from flows import interrupt
-from flows.interrupt import Interrupted
-from flows.pages import Batch, BatchDone, process_batch
+from cuishou.flows import interrupt
+from cuishou.flows.interrupt import Interrupted
+from cuishou.flows.pages import Batch, BatchDone, process_batch
 
 _POLL = 0.1  # seconds between looks at the flow's stop while a batch runs
 # pages per unit of work handed to a worker: a batch is spread over the workers, and when the last
@@ -146,7 +146,7 @@ def _start_worker(stop, parent: int) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(parent,), name="cuishou-parent-watch", daemon=True).start()
-    import transform.page  # noqa: F401 - the pipeline's imports, before the first batch comes
+    import cuishou.transform.page  # noqa: F401 - the pipeline's imports, before the first batch comes
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -32,9 +32,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from flows.inputs import Refusal
-from flows.interrupt import on_forced_exit
-from flows.prefect_env import LOOPBACK_HOSTS, prefect_home
+from cuishou.flows.inputs import Refusal
+from cuishou.flows.interrupt import on_forced_exit
+from cuishou.flows.prefect_env import LOOPBACK_HOSTS, prefect_home
 
 APP = "prefect.server.api.server:create_app"
 RECORDS = "cuishou-servers"

@@ -14,8 +14,8 @@ from collections import Counter
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from extract.visits import Visit
-from flows.escape import visible
+from cuishou.extract.visits import Visit
+from cuishou.flows.escape import visible
 
 _ERRORS = {"fetch_error", "http_error"}
 

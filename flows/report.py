@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from extract.visits import Visit
-from flows.escape import terminal
-from transform.write import write_text_atomic
+from cuishou.extract.visits import Visit
+from cuishou.flows.escape import terminal
+from cuishou.transform.write import write_text_atomic
 
 _PERCENT = re.compile(r"\d+(?:\.\d+)?%")
 

@@ -26,10 +26,10 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from extract.visits import OUTCOMES
-from transform.quality import FULL_LENGTH_HAN
-from transform.versions import CHANGES
-from transform.write import URL_TABLE, write_text_atomic
+from cuishou.extract.visits import OUTCOMES
+from cuishou.transform.quality import FULL_LENGTH_HAN
+from cuishou.transform.versions import CHANGES
+from cuishou.transform.write import URL_TABLE, write_text_atomic
 
 DOCUMENT_COLUMNS = [
     "doc_id", "url", "host", "title", "dup_cluster", "is_canonical", "is_current", "cluster_size", "products",

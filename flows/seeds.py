@@ -8,6 +8,6 @@ from pathlib import Path
 
 def read_seeds_file(path: Path | str) -> list[str]:
     """Seed URLs from a UTF-8 file, one a line: blank lines and '#' comments are ignored; bad URLs raise."""
-    from extract.crawl import read_seeds
+    from cuishou.extract.crawl import read_seeds
 
     return read_seeds(Path(path).read_text(encoding="utf-8").splitlines())

@@ -22,10 +22,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from extract.archive import WarcRef
-from extract.visits import Visit
-from transform.schema import DOCUMENT_SCHEMA
-from transform.write import CLUSTER_COLUMNS, VERSION_COLUMNS
+from cuishou.extract.archive import WarcRef
+from cuishou.extract.visits import Visit
+from cuishou.transform.schema import DOCUMENT_SCHEMA
+from cuishou.transform.write import CLUSTER_COLUMNS, VERSION_COLUMNS
 
 STAGE_FOLDER = "stage"  # under DIR/state/
 DEDUP_CHUNK = 10_000  # new documents per dedup update: their texts are in memory together

@@ -36,7 +36,7 @@ class CliRun:
         self.lines: list[str] = []
         self._lines: queue.Queue[str | None] = queue.Queue()
         self.process = subprocess.Popen(
-            (command or [sys.executable, "-m", "flows.cli"]) + argv, env=env, cwd=cwd,
+            (command or [sys.executable, "-m", "cuishou.flows.cli"]) + argv, env=env, cwd=cwd,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             start_new_session=True,
         )

@@ -116,7 +116,7 @@ def migrated_prefect_database(prefect_server, tmp_path_factory):
 @pytest.fixture(scope="session")
 def crawled_corpus(prefect_server, tmp_path_factory):
     """``cuishou build --seeds`` over the dev site, through its proxy: (out dir, server log)."""
-    from flows.cli import main
+    from cuishou.flows.cli import main
 
     out = tmp_path_factory.mktemp("corpus")
     with serve_dev_site() as site:

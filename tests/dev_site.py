@@ -32,6 +32,6 @@ def dev_bytes(url: str) -> tuple[bytes, str | None]:
 
 
 def dev_html(url: str) -> str:
-    from extract.decode import decode_html
+    from cuishou.extract.decode import decode_html
 
     return decode_html(*dev_bytes(url)).text

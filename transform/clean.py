@@ -40,11 +40,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extract.html import ExtractedPage
-from extract.html.comments import COMMENT_HEADINGS
-from extract.html.dom import HAN, LIST_BULLET, squash, tidy
-from extract.html.listing import LinkIndex
-from extract.script import fold
+from cuishou.extract.html import ExtractedPage
+from cuishou.extract.html.comments import COMMENT_HEADINGS
+from cuishou.extract.html.dom import HAN, LIST_BULLET, squash, tidy
+from cuishou.extract.html.listing import LinkIndex
+from cuishou.extract.script import fold
 
 _DATE = r"(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 _DATE_TIME = r"(?:19|20)\d{2}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日)\s*\d{1,2}:\d{2}(?::\d{2})?"

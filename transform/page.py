@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from importlib.metadata import version
 
-from extract.budget import DEFAULT_BUDGET, PageBudget, TooComplex, budgeted_html, within_cpu_limit
-from extract.decode import Decoded, decode_html
-from extract.html import ExtractedPage, extract_page
-from extract.sniff import binary_kind
-from extract.urls import host_of
-from transform.clean import CleanText, clean_page
-from transform.quality import quality_signals
-from transform.schema import SCHEMA_VERSION
-from transform.tags import tag_document
+from cuishou.extract.budget import DEFAULT_BUDGET, PageBudget, TooComplex, budgeted_html, within_cpu_limit
+from cuishou.extract.decode import Decoded, decode_html
+from cuishou.extract.html import ExtractedPage, extract_page
+from cuishou.extract.sniff import binary_kind
+from cuishou.extract.urls import host_of
+from cuishou.transform.clean import CleanText, clean_page
+from cuishou.transform.quality import quality_signals
+from cuishou.transform.schema import SCHEMA_VERSION
+from cuishou.transform.tags import tag_document
 
 # Control characters are no text: kept, a title could move the cursor of whoever prints it.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

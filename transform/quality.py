@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from transform.clean import CleanText
+from cuishou.transform.clean import CleanText
 
 # Gap patterns left by scrubbed words, with names for auditing.
 SCRUBBED_GAP_PATTERNS: dict[str, re.Pattern[str]] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from extract.visits import OUTCOMES
+from cuishou.extract.visits import OUTCOMES
 
 SCHEMA_VERSION = "3"  # 3: documents gained is_current and superseded_by; urls/ is new
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from extract.urls import host_of
+from cuishou.extract.urls import host_of
 
 LIVE_OUTCOMES = ("document", "unchanged")
 REMOVED_STATUSES = (404, 410)

@@ -19,8 +19,17 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION, URL_SCHEMA
-from transform.versions import DocVersion, PageRow, UrlState, Versions, fold_run, fold_runs, needs_refold, settle
+from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION, URL_SCHEMA
+from cuishou.transform.versions import (
+    DocVersion,
+    PageRow,
+    UrlState,
+    Versions,
+    fold_run,
+    fold_runs,
+    needs_refold,
+    settle,
+)
 
 TARGET_ROW_GROUP_BYTES = 64 * 1024 * 1024
 ROWS_PER_FILE = 100_000

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from extract.html.comments import CommentCandidates, comment_candidates, comment_texts, lead_paragraph
-from extract.html.dates import published_date
-from extract.html.dom import json_ld, metas, squash
-from extract.html.gate import (
+from cuishou.extract.html.comments import CommentCandidates, comment_candidates, comment_texts, lead_paragraph
+from cuishou.extract.html.dates import published_date
+from cuishou.extract.html.dom import json_ld, metas, squash
+from cuishou.extract.html.gate import (
     GateInput,
     archive_posts,
     declares_article,
@@ -35,12 +35,12 @@ from extract.html.gate import (
     listing_items,
     not_article_reason,
 )
-from extract.html.language import detect_language
-from extract.html.listing import LinkIndex
-from extract.html.main_text import main_text
-from extract.html.text_nodes import TextNodes, paragraphs, text_nodes
-from extract.html.thread import is_thread, thread_posts
-from extract.html.title import declared_titles, find_headline, site_name
+from cuishou.extract.html.language import detect_language
+from cuishou.extract.html.listing import LinkIndex
+from cuishou.extract.html.main_text import main_text
+from cuishou.extract.html.text_nodes import TextNodes, paragraphs, text_nodes
+from cuishou.extract.html.thread import is_thread, thread_posts
+from cuishou.extract.html.title import declared_titles, find_headline, site_name
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from extract.html.dom import contains, squash, tidy
-from extract.script import to_simplified
+from cuishou.extract.html.dom import contains, squash, tidy
+from cuishou.extract.script import to_simplified
 
 # Class/id fragments of comment containers: the usual English ones plus pinyin (pinglun) and the
 # cmt abbreviation. Short ones must be whole tokens.

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from extract.html.dates.formats import DATE
-from extract.html.dom import HAN, LIST_BULLET, contains, schema_types, squash, tidy
-from extract.html.listing import LinkIndex
-from extract.html.text_nodes import TextNodes
-from extract.html.title import Headline
+from cuishou.extract.html.dates.formats import DATE
+from cuishou.extract.html.dom import HAN, LIST_BULLET, contains, schema_types, squash, tidy
+from cuishou.extract.html.listing import LinkIndex
+from cuishou.extract.html.text_nodes import TextNodes
+from cuishou.extract.html.title import Headline
 
 # Titles/headings of error pages.
 _ERROR_PAGE = re.compile(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from extract.html.dom import HAN
-from extract.script import to_simplified
+from cuishou.extract.html.dom import HAN
+from cuishou.extract.script import to_simplified
 
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")

@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.utils import load_html
 
-from extract.html.dom import HAN, squash
+from cuishou.extract.html.dom import HAN, squash
 
 FLAT_TEXT_MIN_CHARS = 100  # a one-line extraction this long is a flattened page, not one paragraph
 HTML_START_CHARS = 50  # how far trafilatura looks for "html" before doubting a document

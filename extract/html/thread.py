@@ -13,7 +13,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from extract.html.dom import block_text, contains, schema_types, squash
+from cuishou.extract.html.dom import block_text, contains, schema_types, squash
 
 # Addresses of forum and Q&A threads, and the schema.org types such pages declare.
 _THREAD_URL = re.compile(

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from extract.html.dom import document_title, squash, tidy
-from extract.html.text_nodes import TextNodes
+from cuishou.extract.html.dom import document_title, squash, tidy
+from cuishou.extract.html.text_nodes import TextNodes
 
 # Separators between a headline and site/section names in <title>. Strong ones are spaced or
 # doubled (they do not occur inside headlines); weak ones are single unspaced marks, which do.

@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[2]))
 from benchmarks.dedup_generate import _SPIN_PATTERN, VARIANT_KINDS, generate, spin, write  # noqa: E402
 from benchmarks.scoring import prf, same_cluster_pairs  # noqa: E402
-from transform.dedup import DedupDoc, cluster_documents  # noqa: E402
+from cuishou.transform.dedup import DedupDoc, cluster_documents  # noqa: E402
 
 
 @pytest.fixture(scope="module")

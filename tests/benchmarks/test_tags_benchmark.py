@@ -11,7 +11,7 @@ ROOT = Path(__file__).parents[2]
 sys.path.insert(0, str(ROOT))
 from benchmarks.scoring import prf  # noqa: E402
 from benchmarks.tags import DEFAULT_REAL, cuishou, load_real, main, pairs  # noqa: E402
-from flows.dataset_card import TAG_ACCURACY  # noqa: E402
+from cuishou.flows.dataset_card import TAG_ACCURACY  # noqa: E402
 
 WINDOW = 40  # characters: longer than the stock phrases texts of the genre share by chance
 

@@ -8,8 +8,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from extract.archive import DamagedWarc, WarcArchive, WarcDamage, iter_responses, read_response
-from extract.fetch import Fetched
+from cuishou.extract.archive import DamagedWarc, WarcArchive, WarcDamage, iter_responses, read_response
+from cuishou.extract.fetch import Fetched
 
 
 def _fetched(url: str, body: bytes, status: int = 200) -> Fetched:

@@ -5,7 +5,7 @@ import pytest
 from public_pages import PUBLIC_PAGES, public_page
 from selectolax.lexbor import LexborHTMLParser
 
-from extract.budget import PageBudget, TooComplex, budgeted_html, within_cpu_limit
+from cuishou.extract.budget import PageBudget, TooComplex, budgeted_html, within_cpu_limit
 
 SMALL = PageBudget(max_elements=1_000, max_depth=8)
 

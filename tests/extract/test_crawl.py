@@ -4,9 +4,9 @@ from collections import Counter
 import pytest
 from conftest import serve_dev_site
 
-from extract.archive import WarcArchive, iter_responses
-from extract.crawl import CrawlConfig, Crawler, read_seeds
-from extract.fetch import FetchConfig
+from cuishou.extract.archive import WarcArchive, iter_responses
+from cuishou.extract.crawl import CrawlConfig, Crawler, read_seeds
+from cuishou.extract.fetch import FetchConfig
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_every_response_is_archived_once(crawled):
 
 def test_the_archive_reads_back_as_the_crawl_ended(crawled):
     """``build --warc`` of a crawl's own WARCs records each URL as the crawl did (sitemaps included)."""
-    from extract.visits import visits_from_warcs
+    from cuishou.extract.visits import visits_from_warcs
 
     _, visits, files = crawled
     crawl = {v.url: (v.outcome, v.reason) for v in visits if v.warc is not None}
@@ -137,7 +137,7 @@ def test_recrawl_sends_conditional_requests_and_honours_crawl_delay(tmp_path):
     still followed (from the archive); robots.txt's Crawl-delay spaces the requests."""
     from http_server import Reply, ScriptedServer
 
-    from extract.state import CrawlState, RunJournal
+    from cuishou.extract.state import CrawlState, RunJournal
 
     html = {"Content-Type": "text/html", "ETag": '"v1"', "Last-Modified": "Mon, 02 Nov 2026 10:00:00 GMT"}
     index = b'<a href="/a.html">a</a>'

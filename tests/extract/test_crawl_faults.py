@@ -30,12 +30,12 @@ from urllib.parse import urlsplit
 import pytest
 from http_server import Behaviour, FaultServer, Reply, ScriptedServer, page, redirect, send_head
 
-import extract.crawl as crawl_module
-from extract.archive import WarcArchive, iter_responses
-from extract.crawl import CrawlConfig, Crawler
-from extract.fetch import FetchConfig
-from extract.state import CrawlState, RunJournal
-from extract.visits import Visit
+import cuishou.extract.crawl as crawl_module
+from cuishou.extract.archive import WarcArchive, iter_responses
+from cuishou.extract.crawl import CrawlConfig, Crawler
+from cuishou.extract.fetch import FetchConfig
+from cuishou.extract.state import CrawlState, RunJournal
+from cuishou.extract.visits import Visit
 
 LIMIT = 1024 * 1024  # max_bytes: above the huge robots.txt, far below what the bomb inflates to
 FETCH = FetchConfig(read_timeout=0.5, connect_timeout=0.5, total_timeout=2, retries=1, backoff=0.01, delay=0,

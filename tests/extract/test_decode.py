@@ -5,7 +5,7 @@ import pytest
 from dev_site import DEV_SITE, ROUTES
 from public_pages import public_page
 
-from extract.decode import decode_html, normalise_encoding
+from cuishou.extract.decode import decode_html, normalise_encoding
 
 
 def _page(body_text: str, meta: str = "", encoding: str = "utf-8") -> bytes:

@@ -3,7 +3,7 @@ import gzip
 
 from http_server import Reply, ScriptedServer
 
-from extract.fetch import FetchConfig, Fetcher
+from cuishou.extract.fetch import FetchConfig, Fetcher
 
 FAST = dict(delay=0.0, backoff=0.01, retries=3)
 HTML = {"Content-Type": "text/html; charset=utf-8"}

@@ -1,5 +1,5 @@
-from extract.budget import PageBudget
-from extract.links import links_of_body, page_links, sitemap_urls
+from cuishou.extract.budget import PageBudget
+from cuishou.extract.links import links_of_body, page_links, sitemap_urls
 
 
 def test_page_links_are_absolute_unique_and_skip_nofollow():

@@ -1,4 +1,4 @@
-from extract.robots import MAX_ROBOTS_BYTES, robots_from_response
+from cuishou.extract.robots import MAX_ROBOTS_BYTES, robots_from_response
 
 UA = "cuishou"
 ROBOTS = b"""User-agent: BadSpider

@@ -1,6 +1,6 @@
 """Script folding: one view of traditional, simplified, full-width and half-width text."""
 
-from extract.script import fold, to_simplified
+from cuishou.extract.script import fold, to_simplified
 
 
 def test_traditional_text_reads_as_simplified():

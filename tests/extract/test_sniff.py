@@ -3,7 +3,7 @@ import codecs
 import pytest
 from dev_site import ARTICLES, dev_bytes
 
-from extract.sniff import binary_kind
+from cuishou.extract.sniff import binary_kind
 
 
 @pytest.mark.parametrize(("head", "kind"), [

@@ -2,7 +2,7 @@ import asyncio
 
 import pytest
 
-from extract.ssrf import refusal_reason
+from cuishou.extract.ssrf import refusal_reason
 
 
 @pytest.mark.parametrize(

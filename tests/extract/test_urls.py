@@ -1,6 +1,6 @@
 import pytest
 
-from extract.urls import BadURL, canonical_url, host_of, parse_url, redirect_target
+from cuishou.extract.urls import BadURL, canonical_url, host_of, parse_url, redirect_target
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from extract.archive import WarcArchive
-from extract.fetch import Fetched
-from extract.visits import Visit, classify_response, visit_row, visits_from_warcs
+from cuishou.extract.archive import WarcArchive
+from cuishou.extract.fetch import Fetched
+from cuishou.extract.visits import Visit, classify_response, visit_row, visits_from_warcs
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ def test_of_several_responses_the_latest_by_warc_date_counts_whatever_the_file_o
 
 
 def test_a_cut_warc_adds_an_archive_error_visit_saying_where(tmp_path):
-    from flows.cli import SAMPLE_DIR
+    from cuishou.flows.cli import SAMPLE_DIR
 
     sample = SAMPLE_DIR / "dev-site-sample.warc.gz"
     cut = tmp_path / "cut.warc.gz"

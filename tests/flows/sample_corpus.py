@@ -11,12 +11,12 @@ from types import ModuleType
 
 import pytest
 
-from extract.visits import WarcLedger
-from flows.cli import SAMPLE_DIR
-from flows.corpus import write_run
-from flows.pages import Batch, process_batch
-from flows.report import build_report
-from flows.stage import RunStage
+from cuishou.extract.visits import WarcLedger
+from cuishou.flows.cli import SAMPLE_DIR
+from cuishou.flows.corpus import write_run
+from cuishou.flows.pages import Batch, process_batch
+from cuishou.flows.report import build_report
+from cuishou.flows.stage import RunStage
 
 SAMPLE_WARC = SAMPLE_DIR / "dev-site-sample.warc.gz"
 RUN_ID = "20260101T000000Z"

@@ -1,7 +1,7 @@
 import pytest
 from dev_site import DEV_SITE
 
-from flows.cli import main
+from cuishou.flows.cli import main
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["build", "--help"]])

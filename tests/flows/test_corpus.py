@@ -8,8 +8,8 @@ import pytest
 from conftest import serve_dev_site
 from dev_site import DEV_SITE
 
-from flows.cli import SAMPLE_DIR, main
-from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA
+from cuishou.flows.cli import SAMPLE_DIR, main
+from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA
 
 pytestmark = pytest.mark.flow
 
@@ -171,7 +171,7 @@ def test_serve_registers_the_schedule_and_runs_the_deployment(prefect_server, tm
     with serve_dev_site() as site:
         argv = ["serve", "--cron", "0 3 * * *", "--timezone", "Asia/Shanghai", "--seeds", str(seeds),
                 "--out", str(out), "--proxy", site.proxy, "--delay", "0", "--name", "nightly-test"]
-        server = subprocess.Popen([sys.executable, "-m", "flows.cli", *argv], env=env,
+        server = subprocess.Popen([sys.executable, "-m", "cuishou.flows.cli", *argv], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             deployment = None

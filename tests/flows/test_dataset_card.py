@@ -12,9 +12,15 @@ import pytest
 import yaml
 from sample_corpus import RUN_ID, build_sample_corpus, corpus, offline_datasets  # noqa: F401 (corpus is a shared fixture)
 
-from flows.dataset_card import hf_feature, licence_caveat, render_dataset_card, size_category, write_dataset_card
-from transform.dedup import JACCARD_THRESHOLD
-from transform.schema import (
+from cuishou.flows.dataset_card import (
+    hf_feature,
+    licence_caveat,
+    render_dataset_card,
+    size_category,
+    write_dataset_card,
+)
+from cuishou.transform.dedup import JACCARD_THRESHOLD
+from cuishou.transform.schema import (
     DOCUMENT_FIELDS,
     DOCUMENT_SCHEMA,
     PAGE_FIELDS,

@@ -12,11 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from extract.visits import Visit
-from flows import dispatch, interrupt
-from flows.dispatch import Dispatcher, SourceClosed, VisitSource
-from flows.pages import Batch, BatchDone
-from flows.stage import RunStage
+from cuishou.extract.visits import Visit
+from cuishou.flows import dispatch, interrupt
+from cuishou.flows.dispatch import Dispatcher, SourceClosed, VisitSource
+from cuishou.flows.pages import Batch, BatchDone
+from cuishou.flows.stage import RunStage
 
 
 def page(n: int) -> Visit:

@@ -2,7 +2,7 @@ import pytest
 from markdown_it import MarkdownIt
 from rich.console import Console
 
-from flows.escape import markdown_code, terminal, visible
+from cuishou.flows.escape import markdown_code, terminal, visible
 
 PAYLOADS = ["pwn`<img src=x onerror=alert(1)>.test", "``a``<b>x</b>`", "`", " ", "a|b`|`<i>c</i>",
             "x\n\n<script>alert(1)</script>"]
@@ -20,7 +20,7 @@ def test_markdown_code_span_cannot_be_closed_by_its_text(payload):
 
 
 def test_markdown_code_in_a_table_cell_keeps_the_table():
-    from flows.dataset_card import markdown_table
+    from cuishou.flows.dataset_card import markdown_table
 
     html = _rendered(markdown_table(["host", "n"], [[markdown_code(p), 1] for p in PAYLOADS]))
     assert html.count("<tr>") == len(PAYLOADS) + 1 and "<img" not in html and "<i>" not in html

@@ -20,7 +20,7 @@ import pyarrow.dataset as ds
 import pytest
 from hostile_site import HTML_PAYLOADS, PAYLOAD_IMG, PAYLOAD_MARKUP, SMALL, Served, serve_hostile_site
 
-from flows.cli import main
+from cuishou.flows.cli import main
 
 pytestmark = pytest.mark.flow
 
@@ -55,7 +55,7 @@ def runs(prefect_server, tmp_path_factory) -> dict[str, HostileRun]:
     direct_dir, proxy_dir = tmp_path_factory.mktemp("hostile-direct"), tmp_path_factory.mktemp("hostile-proxy")
     with serve_hostile_site(SMALL, proxied=False) as direct, serve_hostile_site(SMALL, proxied=True) as proxied, \
             pytest.MonkeyPatch.context() as patch:
-        process = subprocess.Popen([sys.executable, "-m", "flows.cli", *_argv(direct, direct_dir)], env=env,
+        process = subprocess.Popen([sys.executable, "-m", "cuishou.flows.cli", *_argv(direct, direct_dir)], env=env,
                                    text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         patch.setenv("COLUMNS", "200")
         printed = io.StringIO()

@@ -9,8 +9,8 @@ import pytest
 from cli_process import CliRun, cli_env
 from dev_site import DEV_SITE
 
-from flows import inputs
-from flows.cli import SAMPLE_DIR
+from cuishou.flows import inputs
+from cuishou.flows.cli import SAMPLE_DIR
 
 SAMPLE_WARC = SAMPLE_DIR / "dev-site-sample.warc.gz"
 

@@ -24,8 +24,8 @@ import pytest
 from cli_process import CliRun, alive, cli_env
 from conftest import DEV_SEEDS, serve_dev_site
 
-from flows.cli import main
-from flows.interrupt import EXIT_INTERRUPTED, MESSAGE, STOP, Interrupted, check, stop_on_signals
+from cuishou.flows.cli import main
+from cuishou.flows.interrupt import EXIT_INTERRUPTED, MESSAGE, STOP, Interrupted, check, stop_on_signals
 
 pytestmark = pytest.mark.flow
 
@@ -147,7 +147,7 @@ def test_a_second_signal_exits_at_once_after_the_last_resort_cleanups(tmp_path):
     """While the first Ctrl-C is being handled (here: a cleanup that hangs), a second one forces the exit."""
     script = f"""
 import time
-from flows.interrupt import on_forced_exit, stop_on_signals
+from cuishou.flows.interrupt import on_forced_exit, stop_on_signals
 on_forced_exit(lambda: open({str(tmp_path / 'cleaned')!r}, 'w').close())
 with stop_on_signals():
     try:

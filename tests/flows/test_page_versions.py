@@ -30,9 +30,9 @@ from cli_process import CliRun, cli_env
 from dev_site import ARTICLES, dev_bytes
 from http_server import HTML, FaultServer, page
 
-from flows.cli import main
-from flows.report import current_pages_query
-from transform.schema import DOCUMENT_SCHEMA
+from cuishou.flows.cli import main
+from cuishou.flows.report import current_pages_query
+from cuishou.transform.schema import DOCUMENT_SCHEMA
 
 pytestmark = pytest.mark.flow
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 import pytest
 
-from extract.visits import WarcLedger
-from flows.cli import SAMPLE_DIR
-from flows.interrupt import Interrupted
-from flows.pages import Batch, BatchDone, process_batch
-from flows.stage import RunStage
+from cuishou.extract.visits import WarcLedger
+from cuishou.flows.cli import SAMPLE_DIR
+from cuishou.flows.interrupt import Interrupted
+from cuishou.flows.pages import Batch, BatchDone, process_batch
+from cuishou.flows.stage import RunStage
 
 SAMPLE_WARC = SAMPLE_DIR / "dev-site-sample.warc.gz"
 

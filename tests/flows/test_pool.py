@@ -7,13 +7,13 @@ import os
 import pyarrow.parquet as pq
 import pytest
 
-from extract.visits import WarcLedger
-from flows import interrupt, pool
-from flows.cli import SAMPLE_DIR
-from flows.interrupt import Interrupted
-from flows.pages import Batch, BatchDone
-from flows.pool import PagePool, default_workers, pool_for_run, shared_pool
-from flows.stage import RunStage
+from cuishou.extract.visits import WarcLedger
+from cuishou.flows import interrupt, pool
+from cuishou.flows.cli import SAMPLE_DIR
+from cuishou.flows.interrupt import Interrupted
+from cuishou.flows.pages import Batch, BatchDone
+from cuishou.flows.pool import PagePool, default_workers, pool_for_run, shared_pool
+from cuishou.flows.stage import RunStage
 
 SAMPLE_WARC = SAMPLE_DIR / "dev-site-sample.warc.gz"
 

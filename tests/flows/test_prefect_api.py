@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cli_process import alive
 
-from flows.prefect_api import (
+from cuishou.flows.prefect_api import (
     APP,
     RECORDS,
     PrefectUnavailable,
@@ -20,7 +20,7 @@ from flows.prefect_api import (
     start_failure,
     stop_stale_servers,
 )
-from flows.prefect_env import bypass_proxy_for_loopback, default_prefect_home
+from cuishou.flows.prefect_env import bypass_proxy_for_loopback, default_prefect_home
 
 
 def test_loopback_joins_no_proxy_when_a_proxy_is_set(monkeypatch):
@@ -97,7 +97,7 @@ def test_a_server_dies_with_its_parent_even_after_kill_9():
     parent = subprocess.Popen(
         [sys.executable, "-c",
          "import os, subprocess, sys, time\n"
-         "from flows.prefect_api import _die_with_parent\n"
+         "from cuishou.flows.prefect_api import _die_with_parent\n"
          "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], "
          "start_new_session=True, preexec_fn=_die_with_parent(os.getpid()))\n"
          "print(child.pid, flush=True)\n"

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from sample_corpus import build_sample_corpus, offline_datasets
 
-from transform.schema import DOCUMENT_SCHEMA, SCHEMA_VERSION
+from cuishou.transform.schema import DOCUMENT_SCHEMA, SCHEMA_VERSION
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from collections import Counter
 
 from rich.console import Console
 
-from extract.visits import Visit
-from flows.report import build_report, current_pages_query
+from cuishou.extract.visits import Visit
+from cuishou.flows.report import build_report, current_pages_query
 
 HOSTILE = [
     Visit("http://ok.test/x", "non_html", "application/x-[/]", status=200),

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 from sample_corpus import RUN_ID, build_sample_corpus, corpus  # noqa: F401 (corpus is a shared fixture)
 
-from flows.report_html import (
+from cuishou.flows.report_html import (
     ACCENT,
     JUNK,
     OUTCOME_COLOURS,

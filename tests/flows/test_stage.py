@@ -7,11 +7,11 @@ import random
 import pyarrow.parquet as pq
 import pytest
 
-from extract.visits import WarcLedger
-from flows import stage as stage_module
-from flows.cli import SAMPLE_DIR
-from flows.pages import process_visits
-from flows.stage import NewDocuments, RunStage, visits_of, visits_table
+from cuishou.extract.visits import WarcLedger
+from cuishou.flows import stage as stage_module
+from cuishou.flows.cli import SAMPLE_DIR
+from cuishou.flows.pages import process_visits
+from cuishou.flows.stage import NewDocuments, RunStage, visits_of, visits_table
 
 SAMPLE_WARC = SAMPLE_DIR / "dev-site-sample.warc.gz"
 
@@ -92,8 +92,8 @@ def test_texts_are_looked_up_in_the_chunks_of_this_runs_new_documents(tmp_path, 
 
 
 def test_a_new_run_drops_the_stage_folders_of_other_runs_and_a_resumed_run_keeps_its_own(tmp_path):
-    from extract.state import CrawlState
-    from flows.corpus import _start_run
+    from cuishou.extract.state import CrawlState
+    from cuishou.flows.corpus import _start_run
 
     state = CrawlState(tmp_path / "state" / "crawl.sqlite")
     try:

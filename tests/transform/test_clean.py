@@ -16,9 +16,9 @@ from dev_site import ARTICLES, dev_html
 from public_pages import public_page
 
 from benchmarks.scoring import bigram_f1
-from extract.html import ExtractedPage, extract_page, text_only_page
-from extract.html.dom import squash
-from transform.clean import CleanText, clean_page
+from cuishou.extract.html import ExtractedPage, extract_page, text_only_page
+from cuishou.extract.html.dom import squash
+from cuishou.transform.clean import CleanText, clean_page
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from transform.clean import COMMENT_CHROME, LINE_RULES, _line_rule, match_key
+from cuishou.transform.clean import COMMENT_CHROME, LINE_RULES, _line_rule, match_key
 
 # line → the rule that must remove it
 EXAMPLES: dict[str, str] = {

@@ -3,8 +3,8 @@ from datetime import UTC, date, datetime
 
 from dev_site import dev_bytes
 
-from extract.budget import PageBudget
-from transform.page import PageInput, document_id, process_page
+from cuishou.extract.budget import PageBudget
+from cuishou.transform.page import PageInput, document_id, process_page
 
 WHEN = datetime(2026, 11, 23, tzinfo=UTC)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.html import text_only_page
-from transform.clean import CleanText, clean_page
-from transform.quality import SCRUBBED_GAP_PATTERNS, quality_signals, score, scrubbed_gaps, spin_density
+from cuishou.extract.html import text_only_page
+from cuishou.transform.clean import CleanText, clean_page
+from cuishou.transform.quality import SCRUBBED_GAP_PATTERNS, quality_signals, score, scrubbed_gaps, spin_density
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GOLD_LINES = (FIXTURES / "dev_site" / "gold.jsonl").read_text(encoding="utf-8").splitlines()

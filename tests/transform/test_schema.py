@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from transform.schema import DOCUMENT_FIELDS, DOCUMENT_SCHEMA, PAGE_FIELDS, URL_FIELDS, URL_SCHEMA, field_table
+from cuishou.transform.schema import DOCUMENT_FIELDS, DOCUMENT_SCHEMA, PAGE_FIELDS, URL_FIELDS, URL_SCHEMA, field_table
 
 README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 
@@ -23,8 +23,8 @@ def test_contract_columns_are_present():
 
 
 def test_the_pages_outcome_field_lists_every_outcome_a_finished_run_can_leave():
-    from extract.visits import OUTCOMES
-    from transform.schema import PAGE_FIELDS
+    from cuishou.extract.visits import OUTCOMES
+    from cuishou.transform.schema import PAGE_FIELDS
 
     description = next(text for name, _, _, text in PAGE_FIELDS if name == "outcome")
     listed = set(description.split(": ", 1)[1].rstrip(".").split(", "))

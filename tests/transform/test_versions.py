@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from transform.schema import URL_SCHEMA
-from transform.versions import (
+from cuishou.transform.schema import URL_SCHEMA
+from cuishou.transform.versions import (
     DocVersion,
     PageRow,
     UrlState,

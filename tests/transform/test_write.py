@@ -5,8 +5,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION
-from transform.write import (
+from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION
+from cuishou.transform.write import (
     RunFiles,
     corpus_doc_ids,
     refresh_document_columns,

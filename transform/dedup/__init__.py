@@ -38,10 +38,10 @@ Parameters and why (measured figures: docs/benchmarks.md, "Near-duplicates"):
   shingles costs linear work.
 """
 
-from transform.dedup.batch import ClusterAssignment, DedupDoc, cluster_documents, cluster_id
-from transform.dedup.lsh import BANDS, MAX_BUCKET_NEIGHBOURS, ROWS
-from transform.dedup.sketch import NUM_PERM, SHINGLE_SIZE
-from transform.dedup.verify import CONTAINMENT_THRESHOLD, JACCARD_THRESHOLD, MIN_SIZE_RATIO, NearDuplicateRule
+from cuishou.transform.dedup.batch import ClusterAssignment, DedupDoc, cluster_documents, cluster_id
+from cuishou.transform.dedup.lsh import BANDS, MAX_BUCKET_NEIGHBOURS, ROWS
+from cuishou.transform.dedup.sketch import NUM_PERM, SHINGLE_SIZE
+from cuishou.transform.dedup.verify import CONTAINMENT_THRESHOLD, JACCARD_THRESHOLD, MIN_SIZE_RATIO, NearDuplicateRule
 
 __all__ = [
     "BANDS",

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from transform.dedup.lsh import BANDS, ROWS, plausible_lsh_pairs
-from transform.dedup.sketch import SHINGLE_SIZE, Sketches, sketch_texts
-from transform.dedup.verify import (
+from cuishou.transform.dedup.lsh import BANDS, ROWS, plausible_lsh_pairs
+from cuishou.transform.dedup.sketch import SHINGLE_SIZE, Sketches, sketch_texts
+from cuishou.transform.dedup.verify import (
     CONTAINMENT_THRESHOLD,
     JACCARD_THRESHOLD,
     MIN_SIZE_RATIO,

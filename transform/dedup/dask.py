@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 from distributed import Client
 
-from transform.dedup.batch import DocMeta, cluster_columns, exact_representatives
-from transform.dedup.lsh import BANDS, MAX_BUCKET_NEIGHBOURS, ROWS, _band_pairs, band_keys, plausible_pairs
-from transform.dedup.sketch import NUM_PERM, Sketches, sketch_texts
-from transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
+from cuishou.transform.dedup.batch import DocMeta, cluster_columns, exact_representatives
+from cuishou.transform.dedup.lsh import BANDS, MAX_BUCKET_NEIGHBOURS, ROWS, _band_pairs, band_keys, plausible_pairs
+from cuishou.transform.dedup.sketch import NUM_PERM, Sketches, sketch_texts
+from cuishou.transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
 
 _SKETCH_META = pd.DataFrame(
     {

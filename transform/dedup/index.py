@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from transform.dedup.batch import (
+from cuishou.transform.dedup.batch import (
     ClusterAssignment,
     ClusterColumns,
     DedupDoc,
@@ -56,10 +56,10 @@ from transform.dedup.batch import (
     exact_links,
     exact_representatives,
 )
-from transform.dedup.lsh import plausible_lsh_pairs
-from transform.dedup.sketch import NUM_PERM, SIGNATURE_ALGORITHM, Sketches, sketch_texts
-from transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
-from transform.write import write_text_atomic
+from cuishou.transform.dedup.lsh import plausible_lsh_pairs
+from cuishou.transform.dedup.sketch import NUM_PERM, SIGNATURE_ALGORITHM, Sketches, sketch_texts
+from cuishou.transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
+from cuishou.transform.write import write_text_atomic
 
 TextLookup = Callable[[Sequence[str]], Mapping[str, str]]
 FORMAT_VERSION = 2  # bump when _SCHEMA or the signature layout changes (2: rensa R-MinHash, per-char key)

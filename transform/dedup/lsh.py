@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from transform.dedup.sketch import _POLY_BASE, _U64, NUM_PERM, Sketches, _mix64
-from transform.dedup.verify import NearDuplicateRule
+from cuishou.transform.dedup.sketch import _POLY_BASE, _U64, NUM_PERM, Sketches, _mix64
+from cuishou.transform.dedup.verify import NearDuplicateRule
 
 BANDS = 64
 ROWS = 3

@@ -25,7 +25,7 @@ from functools import cache
 
 import numpy as np
 
-from extract.script import to_simplified
+from cuishou.extract.script import to_simplified
 
 # NFKC folds full-width forms (U+FF01-FF5E) and the ideographic space one by one. Replacing the
 # common ones first gives NFKC the same result but lets most texts take its already-normal fast path.

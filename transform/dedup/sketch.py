@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import rensa
 
-from transform.dedup.normalize import normalized_codes
+from cuishou.transform.dedup.normalize import normalized_codes
 
 SHINGLE_SIZE = 3
 NUM_PERM = 192

@@ -34,12 +34,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from transform.dedup.batch import ClusterColumns, DocMeta, cluster_columns, exact_representatives
-from transform.dedup.lsh import plausible_candidates, plausible_lsh_pairs
-from transform.dedup.sketch import Sketches, sketch_texts
-from transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
-from transform.schema import DOCUMENT_FIELDS
-from transform.write import write_parquet_atomic
+from cuishou.transform.dedup.batch import ClusterColumns, DocMeta, cluster_columns, exact_representatives
+from cuishou.transform.dedup.lsh import plausible_candidates, plausible_lsh_pairs
+from cuishou.transform.dedup.sketch import Sketches, sketch_texts
+from cuishou.transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
+from cuishou.transform.schema import DOCUMENT_FIELDS
+from cuishou.transform.write import write_parquet_atomic
 
 REQUIRED = ("doc_id", "text")
 DEDUP_COLUMNS = ("dup_cluster", "is_canonical", "cluster_size", "dup_similarity")
@@ -368,7 +368,7 @@ def _cluster_on_dask(files: Sequence[Path], meta: pa.Table, address: str) -> Clu
     """The same columns computed on a Dask cluster (transform.dedup.dask)."""
     from distributed import Client
 
-    from transform.dedup.dask import cluster_documents_dask
+    from cuishou.transform.dedup.dask import cluster_documents_dask
 
     with Client(address) as client:
         frame = cluster_documents_dask([str(f) for f in files], client)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from transform.dedup.sketch import SHINGLE_SIZE, shingle_sets
+from cuishou.transform.dedup.sketch import SHINGLE_SIZE, shingle_sets
 
 JACCARD_THRESHOLD = 0.3
 CONTAINMENT_THRESHOLD = 0.6

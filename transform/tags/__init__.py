@@ -17,12 +17,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from transform.tags.entities import CRIME_ARTICLES, LAW_ALIASES, LENDER_ALIASES, chinese_number, legal_refs, lenders
-from transform.tags.entities import overdue_days as _overdue_days
-from transform.tags.facets import FACETS
-from transform.tags.home_visits import HOME_VISIT_RULES
-from transform.tags.rules import Rule, assigned
-from transform.tags.text import TITLE_FACTOR, normalize, sentences
+from cuishou.transform.tags.entities import (
+    CRIME_ARTICLES,
+    LAW_ALIASES,
+    LENDER_ALIASES,
+    chinese_number,
+    legal_refs,
+    lenders,
+)
+from cuishou.transform.tags.entities import overdue_days as _overdue_days
+from cuishou.transform.tags.facets import FACETS
+from cuishou.transform.tags.home_visits import HOME_VISIT_RULES
+from cuishou.transform.tags.rules import Rule, assigned
+from cuishou.transform.tags.text import TITLE_FACTOR, normalize, sentences
 
 __all__ = [
     "CRIME_ARTICLES", "FACETS", "HOME_VISIT_RULES", "LAW_ALIASES", "LENDER_ALIASES", "TITLE_FACTOR", "Rule", "Tags",

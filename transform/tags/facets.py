@@ -20,7 +20,7 @@ tests/transform/tags/test_facets.py that fails when the entry is removed.
 
 from __future__ import annotations
 
-from transform.tags.rules import Cue, Rule, clause
+from cuishou.transform.tags.rules import Cue, Rule, clause
 
 # --- shared vocabulary ----------------------------------------------------------------------------
 

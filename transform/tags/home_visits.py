@@ -11,7 +11,7 @@ Evidence goes to ``evidence["home_visit_claims:<label>"]``.
 
 from __future__ import annotations
 
-from transform.tags.rules import Cue, Rule, clause
+from cuishou.transform.tags.rules import Cue, Rule, clause
 
 VISIT = "(?<!送货)上门(?!服务|取件|维修|安装)|外访|走访|家访|登门|到访|来家里|到家里|户籍地|老家"
 ON_SITE = f"{VISIT}|来人|家门|堵门|不离开|不走|闯入|推搡|到场|门口"

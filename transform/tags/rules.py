@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from transform.tags.text import GAP, Sentence
+from cuishou.transform.tags.text import GAP, Sentence
 
 ALWAYS_SKIPPED = frozenset({"meta", "disclaimer"})
 

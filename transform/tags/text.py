@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.script import fold
+from cuishou.extract.script import fold
 
 TITLE_FACTOR = 2
 GAP = "□"

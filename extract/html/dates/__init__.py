@@ -28,10 +28,10 @@ from functools import cached_property
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from extract.html.dates.declared import declared_published, script_date
-from extract.html.dates.formats import DATE, SHORT_DATE, match_dates
-from extract.html.dom import contains
-from extract.html.text_nodes import RELATIVE_TIME, TextNodes
+from cuishou.extract.html.dates.declared import declared_published, script_date
+from cuishou.extract.html.dates.formats import DATE, SHORT_DATE, match_dates
+from cuishou.extract.html.dom import contains
+from cuishou.extract.html.text_nodes import RELATIVE_TIME, TextNodes
 
 # Labels right before (or after) a date, read on the text joined across nodes.
 _DATE_LABEL_BEFORE = re.compile(r"(?:时间|日期|发布|发表|于|date|time)\s*[:：]?\s*$", re.I)

@@ -20,8 +20,8 @@ from datetime import date
 from htmldate.core import DATE_ATTRIBUTES
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from extract.html.dates.formats import declared_date
-from extract.html.dom import contains, tidy
+from cuishou.extract.html.dates.formats import declared_date
+from cuishou.extract.html.dom import contains, tidy
 
 # Publication metas in the order they are trusted; then every other name htmldate reads as a
 # publication date (modified dates are not among them).

@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from extract.html import extract_page
-from extract.html.dates.declared import declared_published
-from extract.html.dates.formats import DATE, SHORT_DATE, declared_date, match_dates
-from extract.html.dom import json_ld, metas
+from cuishou.extract.html import extract_page
+from cuishou.extract.html.dates.declared import declared_published
+from cuishou.extract.html.dates.formats import DATE, SHORT_DATE, declared_date, match_dates
+from cuishou.extract.html.dom import json_ld, metas
 
 BODY = (
     "<p>近年来，我省积极把握制造业发展趋势，加速向智能制造、绿色制造、高端制造方向转型升级，一批企业入选国家级名单。</p>"

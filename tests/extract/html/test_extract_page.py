@@ -10,8 +10,8 @@ import pytest
 from dev_site import ARTICLES, GOLD, NOT_FOUND_PAGE, dev_html
 from public_pages import public_page
 
-from extract.html import ExtractedPage, extract_page
-from extract.html.language import detect_language
+from cuishou.extract.html import ExtractedPage, extract_page
+from cuishou.extract.html.language import detect_language
 
 INDEX_PAGES = [g for g in GOLD if g["kind"] == "index"]
 

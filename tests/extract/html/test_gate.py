@@ -6,9 +6,9 @@ rebuilt as small pages; each case fails when its rule is removed.
 
 from __future__ import annotations
 
-from extract.html import extract_page
-from extract.html.gate import GateInput, not_article_reason
-from extract.html.listing import LinkIndex
+from cuishou.extract.html import extract_page
+from cuishou.extract.html.gate import GateInput, not_article_reason
+from cuishou.extract.html.listing import LinkIndex
 
 PROSE = "借款人逾期以后，平台会先通过短信和电话提醒还款，之后才可能委托第三方机构催收。"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.html.dom import squash
-from extract.html.listing import LinkIndex
+from cuishou.extract.html.dom import squash
+from cuishou.extract.html.listing import LinkIndex
 
 LINKS = LinkIndex(frozenset(map(squash, [
     "旅行中，谁忽悠了你？", "富夫妻望子成龙假离婚 三月后丈夫另娶妻子傻眼", "歌手2024直播", "就是这些店",

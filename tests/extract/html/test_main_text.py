@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extract.html.main_text import main_text
+from cuishou.extract.html.main_text import main_text
 
 PARAS = [f"第{n}段：借款人在逾期之后应该如何应对催收，这里讲清楚了第{n}个要点，内容充实，便于读者照着去做。" for n in range(1, 5)]
 CAPTIONED = f"""<html><head><title>网贷逾期被催收怎么办</title></head><body><article>

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
-from extract.html.text_nodes import paragraphs, text_nodes
+from cuishou.extract.html.text_nodes import paragraphs, text_nodes
 
 PARAGRAPH = "近年来，我省积极把握制造业发展趋势，加速向智能制造、绿色制造、高端制造方向转型升级。"
 SECOND = "工信部近日公布了年度绿色制造名单，省内十五家企业入选国家级绿色工厂，成绩喜人。"

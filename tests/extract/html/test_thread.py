@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from extract.html import extract_page
-from extract.html.thread import thread_posts
+from cuishou.extract.html import extract_page
+from cuishou.extract.html.thread import thread_posts
 
 QUESTION = "Ruby 的许多特性强烈地偏向对脚本语言的良好支持。在我看来几乎从任何一个可以想象的方面来说 Ruby 都要比 Python 更加合适作为脚本语言的默认选择。"
 REPLIES = ["1 楼我的评论被删除了。有什么问题吗？请删除的管理员回复下。谢谢。", "最近总有纯英文回复的机器人，估计看是纯英文就给删了",

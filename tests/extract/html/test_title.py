@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from extract.html import extract_page
-from extract.html.dom import metas
-from extract.html.text_nodes import text_nodes
-from extract.html.title import find_headline, title_core
+from cuishou.extract.html import extract_page
+from cuishou.extract.html.dom import metas
+from cuishou.extract.html.text_nodes import text_nodes
+from cuishou.extract.html.title import find_headline, title_core
 
 # Two body paragraphs, so the body's first paragraph is found where the article starts.
 BODY = (

@@ -9,7 +9,7 @@ import dev_site
 import pytest
 from dev_site import ARTICLES
 
-from transform.dedup import DedupDoc, cluster_documents
+from cuishou.transform.dedup import DedupDoc, cluster_documents
 
 sys.path.insert(0, str(Path(__file__).parents[2]))
 from benchmarks.scoring import prf, same_cluster_pairs  # noqa: E402

@@ -9,8 +9,8 @@ import pytest
 from dev_site import ARTICLES, doc_id
 from distributed import Client, LocalCluster
 
-from transform.dedup import DedupDoc, cluster_documents
-from transform.dedup.dask import cluster_documents_dask
+from cuishou.transform.dedup import DedupDoc, cluster_documents
+from cuishou.transform.dedup.dask import cluster_documents_dask
 
 sys.path.insert(0, str(Path(__file__).parents[2]))
 from benchmarks.dedup_generate import generate  # noqa: E402
@@ -78,7 +78,7 @@ def test_dask_reads_parquet_paths(client, tmp_path):
 
 
 def test_dedup_parquet_with_a_dask_address_writes_the_local_result(client, tmp_path):
-    from transform.dedup.table import dedup_parquet
+    from cuishou.transform.dedup.table import dedup_parquet
 
     _dev_frame().to_parquet(tmp_path / "in.parquet")
     dedup_parquet(tmp_path / "in.parquet", tmp_path / "local", workers=1)

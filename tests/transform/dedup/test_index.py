@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from dev_site import ARTICLES, doc_id
 
-from transform.dedup import DedupDoc, cluster_documents, cluster_id
-from transform.dedup.index import FORMAT_VERSION, DedupIndex, parquet_text_lookup
+from cuishou.transform.dedup import DedupDoc, cluster_documents, cluster_id
+from cuishou.transform.dedup.index import FORMAT_VERSION, DedupIndex, parquet_text_lookup
 
 
 def _doc(row: dict) -> DedupDoc:
@@ -123,7 +123,7 @@ def test_killed_save_leaves_the_old_index_usable(tmp_path, monkeypatch):
     def killed(*args, **kwargs):
         raise KeyboardInterrupt("killed while writing signatures")
 
-    monkeypatch.setattr("transform.dedup.index.np.save", killed)
+    monkeypatch.setattr("cuishou.transform.dedup.index.np.save", killed)
     with pytest.raises(KeyboardInterrupt):
         index.save()
     monkeypatch.undo()

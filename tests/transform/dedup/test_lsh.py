@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from transform.dedup.lsh import band_keys, candidate_pairs, plausible_pairs
-from transform.dedup.verify import NearDuplicateRule
+from cuishou.transform.dedup.lsh import band_keys, candidate_pairs, plausible_pairs
+from cuishou.transform.dedup.verify import NearDuplicateRule
 
 
 def test_identical_band_rows_make_candidates():

@@ -3,7 +3,7 @@
 import pytest
 from dev_site import ARTICLES
 
-from transform.dedup.normalize import normalize_for_dedup
+from cuishou.transform.dedup.normalize import normalize_for_dedup
 
 
 def test_traditional_becomes_simplified():

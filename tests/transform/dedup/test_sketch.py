@@ -6,9 +6,9 @@ import os
 import numpy as np
 from dev_site import ARTICLES
 
-from transform.dedup.normalize import normalize_for_dedup
-from transform.dedup.sketch import NUM_PERM, minhash_signatures, shingle_hashes, shingle_set, sketch_texts
-from transform.dedup.verify import shingle_overlap
+from cuishou.transform.dedup.normalize import normalize_for_dedup
+from cuishou.transform.dedup.sketch import NUM_PERM, minhash_signatures, shingle_hashes, shingle_set, sketch_texts
+from cuishou.transform.dedup.verify import shingle_overlap
 
 TEXTS = [r["main_text"] for r in ARTICLES]
 

@@ -9,9 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 from dev_site import ARTICLES, doc_id
 
-from transform.dedup import DedupDoc, cluster_documents
-from transform.dedup.table import dedup_parquet
-from transform.schema import DOCUMENT_SCHEMA
+from cuishou.transform.dedup import DedupDoc, cluster_documents
+from cuishou.transform.dedup.table import dedup_parquet
+from cuishou.transform.schema import DOCUMENT_SCHEMA
 
 DOC_IDS = [doc_id(r["url"]) for r in ARTICLES]
 

@@ -14,9 +14,9 @@ import random
 import pytest
 from dev_site import ARTICLES
 
-from transform.dedup import DedupDoc, NearDuplicateRule, cluster_documents
-from transform.dedup.sketch import shingle_set
-from transform.dedup.verify import shingle_overlap
+from cuishou.transform.dedup import DedupDoc, NearDuplicateRule, cluster_documents
+from cuishou.transform.dedup.sketch import shingle_set
+from cuishou.transform.dedup.verify import shingle_overlap
 
 BASE = {r["dup_cluster"]: r["main_text"] for r in ARTICLES if r["variant_kind"] == "base"}
 HARD_NEGATIVES = [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from transform.tags import LAW_ALIASES, LENDER_ALIASES, Tags, chinese_number, tag_document
+from cuishou.transform.tags import LAW_ALIASES, LENDER_ALIASES, Tags, chinese_number, tag_document
 
 SEEDS = Path(__file__).parents[2] / "fixtures" / "seeds"
 

@@ -12,11 +12,11 @@ import dataclasses
 
 import pytest
 
-from transform.tags import tag_document
-from transform.tags.facets import FACETS
-from transform.tags.home_visits import HOME_VISIT_RULES
-from transform.tags.rules import Rule, assigned
-from transform.tags.text import normalize, sentences
+from cuishou.transform.tags import tag_document
+from cuishou.transform.tags.facets import FACETS
+from cuishou.transform.tags.home_visits import HOME_VISIT_RULES
+from cuishou.transform.tags.rules import Rule, assigned
+from cuishou.transform.tags.text import normalize, sentences
 
 RULES = {(facet, rule.label): rule for facet, rules in FACETS.items() for rule in rules}
 RULES |= {("home_visit_claims", rule.label): rule for rule in HOME_VISIT_RULES}

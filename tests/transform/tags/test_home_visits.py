@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from dev_site import ARTICLES
 
-from transform.tags import tag_document
+from cuishou.transform.tags import tag_document
 
 PAGES = {page["url"]: page for page in ARTICLES}
 

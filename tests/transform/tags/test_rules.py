@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from transform.tags.rules import Cue, Rule, assigned, clause, score, sentence_cues
-from transform.tags.text import Sentence, normalize, sentences
+from cuishou.transform.tags.rules import Cue, Rule, assigned, clause, score, sentence_cues
+from cuishou.transform.tags.text import Sentence, normalize, sentences
 
 WEAK = {"a": Cue("苹果", 1), "b": Cue("香蕉", 1)}
 

@@ -10,9 +10,9 @@ import opencc
 import pytest
 from dev_site import ARTICLES as DEV_ARTICLES
 
-from extract.script import fold
-from transform.tags import FACETS, Tags, tag_document
-from transform.tags.text import normalize
+from cuishou.extract.script import fold
+from cuishou.transform.tags import FACETS, Tags, tag_document
+from cuishou.transform.tags.text import normalize
 
 sys.path.insert(0, str(Path(__file__).parents[3]))
 from benchmarks.tags import DEV_SITE_BY_SPEC, read_by_spec  # noqa: E402

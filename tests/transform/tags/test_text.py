@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from transform.tags.text import GAP, SENTENCE_KINDS, TITLE_FACTOR, is_heading, normalize, sentences
+from cuishou.transform.tags.text import GAP, SENTENCE_KINDS, TITLE_FACTOR, is_heading, normalize, sentences
 
 
 @pytest.mark.parametrize(
