@@ -154,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser(
         "extract", help="print the clean main text of one page",
         description="Print the clean main text of one page, with the corpus pipeline's exact code "
-                    "(decode → extract → clean). Like 'trafilatura -u', plus the genre's junk removal.",
+                    "(decode → extract → article gate → clean). Like 'trafilatura -u', plus the genre's junk removal.",
         epilog=EXTRACT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     extract.add_argument("source", nargs="?", default="-", metavar="FILE|URL|-",
