@@ -13,9 +13,14 @@ same site with the same per-host settings. Scrapy is not a project dependency:
     uv run --no-sync --with scrapy python benchmarks/crawl_efficiency.py [--repeat 3] [--journal]
 
 ``--journal`` adds a row for cuishou with the run journal ``cuishou build`` keeps (a SQLite commit
-per visit). The server also reports the most requests each host had in progress at once, so a
-crawler that overruns the per-host concurrency shows (Scrapy 2.19 does on its asyncio reactor,
-hence the epoll reactor by default). Each crawl is repeated and medians are reported: the machine
+per visit). ``--build`` adds the whole ``cuishou build --seeds`` command (its CLI, in a process of
+its own) with extraction, cleaning and tagging running in worker processes while the crawl goes
+on: its time is the run's "process" stage (crawl and processing, overlapped; Prefect's start-up
+and the dedup/write stage excluded), read from the run's report.
+
+The server also reports the most requests each host had in progress at once, so a crawler that
+overruns the per-host concurrency shows (Scrapy 2.19 does on its asyncio reactor, hence the epoll
+reactor by default). Each crawl is repeated and medians are reported: the machine
 is small and shared.
 """
 
@@ -36,7 +41,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -214,7 +219,9 @@ def seeds(hosts: int) -> list[str]:
 
 @dataclass
 class Crawl:
-    started: float  # time.monotonic() (one clock for all processes on Linux) when the crawl began
+    # time.monotonic() (one clock for all processes on Linux) when the crawl began; None when only its
+    # duration is known (``ended`` holds it until measure() anchors it at the server's first request)
+    started: float | None
     ended: float  # ... and ended (interpreter start-up and imports not included)
     cpu_seconds: float  # CPU time of the crawling process over the same span
     pages: int  # HTML pages fetched
@@ -252,6 +259,23 @@ def crawl_cuishou(args: argparse.Namespace, proxy: str, journal: bool = False) -
             visits = asyncio.run(Crawler(seeds(args.hosts), config, archive, journal=state).run())
         ended, cpu_seconds = time.monotonic(), time.process_time() - cpu_started
     return Crawl(started, ended, cpu_seconds, sum(visit.outcome == "fetched" for visit in visits))
+
+
+def crawl_build(args: argparse.Namespace, proxy: str) -> Crawl:
+    """One ``cuishou build`` through its CLI: the crawl with the pages processed meanwhile.
+
+    Its time is the run's "process" stage from the run's report: the flow's own start to the last
+    page processed (the flow's start-up before its first request is counted in the tail)."""
+    with tempfile.TemporaryDirectory(prefix="cuishou-bench-build-") as folder:
+        seeds_file, out = Path(folder) / "seeds.txt", Path(folder) / "corpus"
+        seeds_file.write_text("\n".join(seeds(args.hosts)) + "\n")
+        command = [sys.executable, "-m", "cuishou.flows.cli", "build", "--seeds", str(seeds_file), "--out", str(out),
+                   "--proxy", proxy, "--delay", "0", "--per-host-concurrency", str(args.concurrency)]
+        subprocess.run(command, check=True, capture_output=True, text=True)
+        [report] = [json.loads(path.read_text()) for path in (out / "runs").glob("*.json")]
+    # no clock of ours: measure() anchors the stage at the first request the server got
+    return Crawl(started=None, ended=report["stage_seconds"]["process"], cpu_seconds=float("nan"),
+                 pages=report["pages_fetched"])
 
 
 def crawl_scrapy(args: argparse.Namespace, proxy: str) -> Crawl:
@@ -351,7 +375,11 @@ class Measure:
 def measure(name: str, crawl, args: argparse.Namespace, proxy: str) -> Measure:
     admin(proxy, "/__reset")
     result = crawl(args, proxy)
-    return Measure(name, result, admin(proxy, "/__reset"), args.latency, args.concurrency)
+    logs = admin(proxy, "/__reset")
+    if result.started is None:
+        first = min(log.first for log in logs.values())
+        result = replace(result, started=first, ended=first + result.ended)
+    return Measure(name, result, logs, args.latency, args.concurrency)
 
 
 def print_run(repeat: int, run: Measure) -> None:
@@ -421,6 +449,8 @@ def benchmark(args: argparse.Namespace) -> None:
     crawlers = {"cuishou": crawl_cuishou}
     if args.journal:
         crawlers["+journal"] = partial(crawl_cuishou, journal=True)
+    if args.build:
+        crawlers["+build"] = crawl_build
     if has_scrapy:
         crawlers["scrapy"] = crawl_scrapy
     results: dict[str, list[Measure]] = {name: [] for name in crawlers}
@@ -445,6 +475,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per crawler; medians are reported")
     parser.add_argument("--journal", action="store_true",
                         help="also run cuishou with the run journal `cuishou build` keeps (row +journal)")
+    parser.add_argument("--build", action="store_true",
+                        help="also run the whole `cuishou build --seeds` command, pages processed while it crawls "
+                             "(row +build)")
     parser.add_argument("--scrapy-reactor", choices=REACTORS, default="epoll",
                         help="Scrapy's Twisted reactor (default epoll: with asyncio, Scrapy 2.19 overruns the "
                              "per-host concurrency)")

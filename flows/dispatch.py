@@ -28,7 +28,9 @@ from cuishou.flows.pages import Batch, BatchDone
 from cuishou.flows.stage import RunStage
 
 SETTLED_PART = 20_000  # visits that need no processing, staged together
-IDLE_WAIT = 2.0  # seconds a short batch waits for more pages while a worker is idle
+# seconds a short batch waits for more pages while a worker is idle: what is left to process when the
+# crawl ends is about this much of its pages, at the price of at most 1/IDLE_WAIT batch tasks a second
+IDLE_WAIT = 0.5
 TICK = 0.2  # seconds between looks at finished batches and waiting pages
 _END = object()
 
@@ -163,9 +165,10 @@ class Dispatcher:
             self.progress.fetched(self.fetched)
         if len(self._pending) >= self.batch_size:
             self._submit(self._take(self.batch_size))
-        self._reap(block=False)
+        self._tick()  # a source that never pauses (a fast crawl) must not hold its pages back either
 
     def _tick(self) -> None:
+        """Account for finished batches; a short batch goes to an idle worker once its pages waited."""
         self._reap(block=False)
         waited = time.monotonic() - self._pending_since
         if self._pending and self._in_flight < self.workers and waited >= IDLE_WAIT:

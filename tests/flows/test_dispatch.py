@@ -117,6 +117,17 @@ def test_a_short_batch_goes_to_an_idle_worker_once_its_pages_have_waited(stage):
     dispatcher.finish()
 
 
+def test_a_source_that_never_pauses_does_not_hold_a_short_batch_back(stage):
+    """A fast crawl hands over a page more often than every TICK: the wait is looked at on each page."""
+    workers = Workers()
+    dispatcher = Dispatcher(stage, workers.submit, batch_size=100, workers=2, capacity=3)
+    dispatcher.add(page(0))
+    dispatcher._pending_since -= dispatch.IDLE_WAIT  # (instead of sleeping)
+    dispatcher.add(page(1))  # no pause in the source, so no tick
+    assert workers.sizes == [2]
+    dispatcher.finish()
+
+
 def test_a_short_batch_waits_while_every_worker_is_busy(stage):
     workers = Workers(release=False)
     dispatcher = Dispatcher(stage, workers.submit, batch_size=2, workers=1, capacity=2)
