@@ -13,6 +13,7 @@ from configparser import ConfigParser
 from copy import deepcopy
 
 import trafilatura
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.utils import load_html
@@ -100,9 +101,33 @@ def _prepared_tree(html: str) -> HtmlElement | None:
     tree = load_html(html)
     if tree is None:
         return None
+    _without_dialogs(tree)
     _layout_tables_as_blocks(tree)
     _captions_as_paragraphs(tree)
     return tree
+
+
+# elements that may be dialogs, by tag (a walk over every element's attributes costs more); _is_dialog decides
+_DIALOG_CANDIDATES = XPath(
+    "//div[@role or @aria-modal or contains(@class, 'modal')]|//section[@role or @aria-modal]|//dialog"
+)
+
+
+def _is_dialog(element: HtmlElement) -> bool:
+    """A dialog by its ARIA role or modal flag, a closed ``<dialog>``, or Bootstrap's ``modal``
+    class (role-less on many templates; ``modal-body``, ``ttp-modal`` are parts or other names)."""
+    return (element.get("role") in ("dialog", "alertdialog") or element.get("aria-modal") == "true"
+            or (element.tag == "dialog" and element.get("open") is None)
+            or "modal" in (element.get("class") or "").split())
+
+
+def _without_dialogs(tree: HtmlElement) -> None:
+    """Dialogs removed: a login form, a share sheet or an editor's help (a page of text of its own,
+    hidden until asked for) is no part of the page's text, yet recall-oriented extraction can take a
+    long one for the main text of a page whose own text is short."""
+    for element in _DIALOG_CANDIDATES(tree):
+        if _is_dialog(element) and element.getparent() is not None:
+            element.drop_tree()
 
 
 def _captions_as_paragraphs(tree: HtmlElement) -> None:

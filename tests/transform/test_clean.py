@@ -700,7 +700,7 @@ def test_a_single_cell_table_row_is_matched_as_its_cell():
 
 # News templates' feeds and rankings (magic_html 6db2e2d6 贴吧, cn_content 6820ebe7 千龙网, c268c1b4 雅虎).
 @pytest.mark.parametrize("heading", ["为你推荐", "小编最近文章", "贴吧热议榜", "新闻排行榜", "财经新闻TOP10:", "今日焦点：",
-                                     "热门话题", "图片精选", "作者曾经发过的文章", "相关专题:"])
+                                     "热门话题", "图片精选", "作者曾经发过的文章", "相关专题:", "TA的热门作品"])
 def test_feed_and_ranking_headings_take_their_items(heading):
     text = f"网贷逾期以后，先别慌张，按下面的步骤和平台沟通，保留好每一次沟通的记录。\n{heading}\n- 1是什么原因导致逾期1623333\n- 2五月天演唱会回应假唱争议"
     clean = clean_text(text)

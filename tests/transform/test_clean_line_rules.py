@@ -81,6 +81,11 @@ EXAMPLES: dict[str, str] = {
     "540": "chrome",
     "粉丝": "chrome",
     "没有更多了": "chrome",
+    "顶部": "chrome",
+    "反馈": "chrome",
+    "微信微信扫码分享": "chrome",
+    "转发到头条": "chrome",
+    "点击回到头条首页首页": "chrome",
 }
 
 # Lines of real advice text that look like junk to a careless rule: they must stay.

@@ -1,6 +1,8 @@
-"""trafilatura's main text as cuishou prepares the page for it: captions kept as paragraphs."""
+"""trafilatura's main text as cuishou prepares the page for it: dialogs out, captions kept as paragraphs."""
 
 from __future__ import annotations
+
+import pytest
 
 from cuishou.extract.html.main_text import main_text
 
@@ -28,3 +30,22 @@ def test_captions_without_han_text_are_left_to_trafilatura():
     """scrapinghub e1c7023e: English credits ('Credit: ESA') are not in the reference texts."""
     html = CAPTIONED.replace("图为催收人员上门时拍下的照片", "A reference habitation module. Credit: ESA")
     assert "Credit: ESA" not in main_text(html, "https://example.com/a/1.html", thread=False)
+
+
+# magic_html forum/58167e71 (FlaskBB) and a toutiao article: an editor's help and a login form,
+# hidden in dialogs until asked for.
+HELP = "".join(f"<p>To enter emoji, type a colon and let the editor autocomplete the short name {n}.</p>"
+               for n in range(12))
+POST = "<p>most Flask apps would have routes like @app.route, how come I do not see any in the source code?</p>"
+
+
+@pytest.mark.parametrize("dialog", [
+    '<div class="modal fade" id="editor-help" tabindex="-1"><div class="modal-body">{}</div></div>',
+    '<div role="dialog" aria-label="登录后内容更精彩"><div>{}</div></div>',
+    '<section aria-modal="true">{}</section>',
+    '<dialog id="help">{}</dialog>',
+])
+def test_dialogs_are_no_part_of_the_text(dialog):
+    html = f"<html><body><div class='topic'>{POST}</div>{dialog.format(HELP)}</body></html>"
+    text = main_text(html, "https://forums.example.org/topic/2322-can-t-see-any-routes", thread=True)
+    assert "Flask" in text and "emoji" not in text
