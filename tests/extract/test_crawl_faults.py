@@ -315,7 +315,8 @@ def test_a_host_that_keeps_timing_out_is_given_up_and_its_other_urls_recorded(cr
     assert {(v.outcome, v.reason, v.attempts) for v in silent} <= timed_out | {given_up}
     assert [(v.outcome, v.reason, v.attempts) for v in silent].count(given_up) >= 1
     requested = sum(host == "silent.test" and path != "/robots.txt" for host, path in crawl.requests)
-    assert requested == sum(v.attempts for v in silent) <= 4 + 1  # the fourth timeout, and one in flight then
+    # the fourth timeout, and one in flight then; a connect timeout is an attempt the server never saw
+    assert requested <= sum(v.attempts for v in silent) <= 4 + 1
 
 
 def test_refused_disallowed_and_off_site_urls_are_never_requested(crawl):
