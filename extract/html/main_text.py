@@ -39,7 +39,8 @@ def main_text(html: str, url: str | None, thread: bool) -> str:
     """trafilatura's main text, recall-oriented (it otherwise drops h3 section headings on some
     templates), with no cross-document dedup (its global cache makes output order-dependent).
 
-    Layout tables are turned into blocks and captions into paragraphs first (``_prepared_tree``).
+    Dialogs are dropped, layout tables turned into blocks and captions into paragraphs first
+    (``_prepared_tree``).
     trafilatura rejects markup with no "html" near its start and a single root element, as in crawl dumps
     that wrap the page in ``<text id=URL>`` instead of ``<html>``; such a page gets a second
     chance inside an ``<html><body>`` shell.
@@ -96,8 +97,8 @@ def _is_layout_table(table: HtmlElement, min_chars: float) -> bool:
 
 
 def _prepared_tree(html: str) -> HtmlElement | None:
-    """The page's tree as trafilatura should read it (layout tables as blocks, captions as
-    paragraphs); None when trafilatura's loader rejects the markup."""
+    """The page's tree as trafilatura should read it (no dialogs, layout tables as blocks, captions
+    as paragraphs); None when trafilatura's loader rejects the markup."""
     tree = load_html(html)
     if tree is None:
         return None
