@@ -246,6 +246,20 @@ def _say_prefect_starts() -> None:
         markup=False, highlight=False)
 
 
+def _prepare_run(workers: int | None, dask_address: str | None):
+    """What a run needs besides the Prefect API, done while a temporary server starts: the page
+    workers started (they import the extractors) and Prefect and the flow imported."""
+
+    def prepare() -> None:
+        if not dask_address:
+            from cuishou.flows.pool import shared_pool
+
+            shared_pool(workers).new_run()
+        import cuishou.flows.corpus  # noqa: F401
+
+    return prepare
+
+
 def run_build(args: argparse.Namespace, console: Console) -> int:
     seeds, warcs = _sources(args)
     _check_run_options(args)
@@ -254,11 +268,7 @@ def run_build(args: argparse.Namespace, console: Console) -> int:
 
     source = f"{len(seeds)} seed URLs" if seeds else f"{len(warcs)} WARC file(s)"
     console.print(f"building the corpus from {source} into {args.out}", markup=False, highlight=False)
-    if not args.dask_address:  # the workers start (and import the extractors) while Prefect starts
-        from cuishou.flows.pool import shared_pool
-
-        shared_pool(args.workers).new_run()
-    with prefect_api(on_start=_say_prefect_starts):
+    with prefect_api(on_start=_say_prefect_starts, meanwhile=_prepare_run(args.workers, args.dask_address)):
         from cuishou.flows.corpus import corpus_flow
 
         report = corpus_flow(args.dask_address, args.workers)(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -111,3 +112,35 @@ def test_a_server_dies_with_its_parent_even_after_kill_9():
     while alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(child)
+
+
+_WHILE_BOOTING = """
+import json, os
+from cuishou.flows.prefect_api import api_is_healthy, prefect_api
+seen = {}
+
+def meanwhile():
+    seen["url"] = os.environ.get("PREFECT_API_URL")
+    seen["healthy"] = api_is_healthy(seen["url"], timeout=0.2)
+
+with prefect_api(meanwhile=meanwhile) as url:
+    seen["yielded"], seen["healthy_after"] = url, api_is_healthy(url)
+seen["after_block"] = os.environ.get("PREFECT_API_URL")
+print(json.dumps(seen))
+"""
+
+
+def test_the_run_is_prepared_while_a_temporary_server_boots(migrated_prefect_database, tmp_path, monkeypatch):
+    """Prefect's import and the workers' start overlap the server's own start: ``meanwhile`` runs
+    with the server's URL already exported, before it answers; the block gets the same URL."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(migrated_prefect_database, home / "prefect.db")
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    done = subprocess.run([sys.executable, "-c", _WHILE_BOOTING], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["url"] == seen["yielded"] and seen["url"].startswith("http://127.0.0.1:")
+    assert not seen["healthy"] and seen["healthy_after"]
+    assert seen["after_block"] is None

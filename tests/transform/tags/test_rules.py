@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cuishou.transform.tags.rules import Cue, Rule, assigned, clause, score, sentence_cues
+from cuishou.transform.tags.rules import Cue, Rule, assigned, clause, joined_text, score, sentence_cues
 from cuishou.transform.tags.text import Sentence, normalize, sentences
 
 WEAK = {"a": Cue("苹果", 1), "b": Cue("香蕉", 1)}
@@ -63,3 +63,16 @@ def test_clause_stays_inside_one_clause() -> None:
     assert pattern.search("打了个电话")
     assert not pattern.search("打了,电话")
     assert not pattern.search(normalize("打了 ,电话"))
+
+
+def test_the_whole_document_search_settles_rules_without_changing_any_score() -> None:
+    """``assigned`` searches the joined sentences first: a cue with look-arounds still matches at a
+    sentence's edges there, and a match across two sentences (a heading and its paragraph) is
+    still judged sentence by sentence."""
+    hotline = Rule("hotline", {"n": Cue(r"(?<!\d)12378(?!\d)", 2)})
+    document = sentences(normalize("投诉热线\n12378。拨打123789。"))
+    assert assigned((hotline,), document) == {"hotline": ["12378"]}
+    across = Rule("across", {"c": Cue("果[^。]{0,3}香", 2)})
+    document = sentences(normalize("苹果\n香蕉很好。"), title="")
+    assert joined_text(document) == "苹果\n香蕉很好。" and score(across, document) == (0, [])
+    assert assigned((across,), document) == {}
