@@ -72,17 +72,17 @@ def test_cpu_limit_interrupts_python_work_in_any_thread():
     outcome: list[str] = []
 
     def worker() -> None:
-        started = time.monotonic()
+        started = time.thread_time()  # CPU time: on a loaded machine wall time says nothing
         try:
             within_cpu_limit(_spin, 0.1)
         except TooComplex as exc:
-            outcome.append(f"{exc} after {time.monotonic() - started:.1f} s")
+            outcome.append(f"{exc} after {time.thread_time() - started:.1f} s")
 
     thread = threading.Thread(target=worker)
     thread.start()
-    thread.join(10)
+    thread.join(60)
     assert outcome and outcome[0].startswith("over 0.1 s of CPU time after")
-    assert float(outcome[0].split()[-2]) < 2
+    assert float(outcome[0].split()[-2]) < 1
 
 
 def test_cpu_limit_counts_cpu_not_waiting_and_returns_the_result():
