@@ -21,11 +21,15 @@ A ``Rule`` is plain data (one per label) so the tables can be read, tuned and en
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple
+from re import _constants as sre
+from re import _parser as sre_parser
+from typing import Any, NamedTuple
 
 from cuishou.transform.tags.text import GAP, Sentence
 
@@ -59,8 +63,81 @@ class Rule:
 
 @cache
 def regex(pattern: str) -> re.Pattern[str]:
-    """Patterns stay readable strings in the tables; each is compiled once, on first use."""
-    return re.compile(pattern)
+    """Patterns stay readable strings in the tables; each is compiled once, on first use.
+
+    A pattern whose matches can only start with a few known characters is compiled behind a
+    lookahead for them (``first_chars``): the same matches, but ``re`` then skips every other
+    position at once instead of trying each alternative of the pattern there.
+    """
+    first = first_chars(pattern)
+    if first is None:
+        return re.compile(pattern)
+    return re.compile(f"(?=[{''.join(map(re.escape, sorted(first)))}])(?:{pattern})")
+
+
+_ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+FIRST_CHARS_MAX = 200  # a set larger than this (a whole script's range) filters nothing
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters every match of ``pattern`` starts with, or None when they are not a short
+    known set (a match may be empty, or start with ``.``, ``[^…]``, a class or a wide range)."""
+    try:
+        parsed = sre_parser.parse(pattern)
+    except (re.error, TypeError, ValueError):
+        return None
+    if parsed.state.flags & re.IGNORECASE:  # the other case of each letter would start matches too
+        return None
+    found = _sequence_first(list(parsed))
+    return frozenset(found) if found and len(found) <= FIRST_CHARS_MAX else None
+
+
+def _sequence_first(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
+    """First characters of a sequence: look-arounds and anchors consume none, an optional item
+    adds its own and lets the next one start the match."""
+    found: set[str] = set()
+    for op, arg in items:
+        if op in _ZERO_WIDTH:
+            continue
+        if op in _REPEATS:
+            least, _, item = arg
+            inner = _sequence_first(list(item))
+            if inner is None:
+                return None
+            found |= inner
+            if least >= 1:
+                return found
+            continue
+        inner = _item_first(op, arg)
+        return None if inner is None else found | inner
+    return None  # the sequence may match the empty string
+
+
+def _item_first(op: Any, arg: Any) -> set[str] | None:
+    if op == sre.LITERAL:
+        return {chr(arg)}
+    if op == sre.IN:
+        found = set()
+        for kind, value in arg:
+            if kind == sre.LITERAL:
+                found.add(chr(value))
+            elif kind == sre.RANGE and value[1] - value[0] < FIRST_CHARS_MAX:
+                found.update(map(chr, range(value[0], value[1] + 1)))
+            else:  # a negated set, a class (\d), a wide range
+                return None
+        return found
+    if op == sre.BRANCH:
+        found = set()
+        for alternative in arg[1]:
+            if (inner := _sequence_first(list(alternative))) is None:
+                return None
+            found |= inner
+        return found
+    if op == sre.SUBPATTERN:
+        group, add_flags, _, item = arg
+        return None if add_flags else _sequence_first(list(item))
+    return None
 
 
 class _Compiled(NamedTuple):
@@ -113,15 +190,39 @@ def sentence_cues(rule: Rule, sentence: Sentence) -> tuple[int, list[str]]:
     return weight, cues
 
 
-def score(rule: Rule, sentences: list[Sentence], joined: str | None = None) -> tuple[int, list[str]]:
+class Joined:
+    """A document's sentences joined one per line, to find the sentences a rule can match at all.
+
+    A cue that matches inside a sentence matches at the same place here (no cue pattern anchors on
+    ``^`` or ``$``, and none of their look-arounds matches a newline); a match found here may also
+    run across two sentences, so a sentence found is only a candidate, judged on its own.
+    """
+
+    def __init__(self, sentences: list[Sentence]):
+        self.sentences = sentences
+        self.text = "\n".join(sentence.text for sentence in sentences)
+        self.starts = list(itertools.accumulate((len(s.text) + 1 for s in sentences[:-1]), initial=0))
+
+    def candidates(self, pattern: re.Pattern[str]) -> Iterator[Sentence]:
+        """The sentences in which a match of ``pattern`` starts, each once, in order: one search
+        per candidate instead of one per sentence."""
+        position = 0
+        while match := pattern.search(self.text, position):
+            index = bisect.bisect_right(self.starts, match.start()) - 1
+            yield self.sentences[index]
+            if index + 1 == len(self.sentences):
+                return
+            position = self.starts[index + 1]
+
+
+def score(rule: Rule, sentences: list[Sentence] | Joined) -> tuple[int, list[str]]:
     """Total weight of the sentences that support the rule, and their distinct cues in order.
 
-    ``joined`` (the sentences' texts joined by newlines, see ``assigned``) is searched first: a
-    rule none of whose cues occurs anywhere in the document is settled by one search instead of
-    one per sentence, which is most rules for most documents.
+    Given the ``Joined`` sentences, only those in which one of the rule's cues occurs are read:
+    most rules occur in few sentences of a document, or in none.
     """
-    if joined is not None and not _compiled(rule).any_cue.search(joined):
-        return 0, []
+    if isinstance(sentences, Joined):
+        sentences = sentences.candidates(_compiled(rule).any_cue)
     total, cues = 0, {}
     for sentence in sentences:
         weight, found = sentence_cues(rule, sentence)
@@ -131,19 +232,12 @@ def score(rule: Rule, sentences: list[Sentence], joined: str | None = None) -> t
     return total, list(cues)
 
 
-def joined_text(sentences: list[Sentence]) -> str:
-    """The sentences' texts, one per line: a cue that matches inside a sentence matches here too
-    (no cue pattern anchors on ^ or $, and none of their look-arounds matches a newline), so a
-    search here that finds nothing means no sentence has a cue."""
-    return "\n".join(sentence.text for sentence in sentences)
-
-
 def assigned(rules: tuple[Rule, ...], sentences: list[Sentence]) -> dict[str, list[str]]:
     """label -> cues, for every rule whose score reaches its ``min_score``."""
     labels = {}
-    joined = joined_text(sentences)
+    joined = Joined(sentences)
     for rule in rules:
-        total, cues = score(rule, sentences, joined)
+        total, cues = score(rule, joined)
         if total >= rule.min_score:
             labels[rule.label] = cues
     return labels

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cuishou.transform.tags.rules import Cue, Rule, assigned, clause, joined_text, score, sentence_cues
+from cuishou.transform.tags.rules import Cue, Joined, Rule, assigned, clause, first_chars, regex, score, sentence_cues
 from cuishou.transform.tags.text import Sentence, normalize, sentences
 
 WEAK = {"a": Cue("苹果", 1), "b": Cue("香蕉", 1)}
@@ -65,14 +65,33 @@ def test_clause_stays_inside_one_clause() -> None:
     assert not pattern.search(normalize("打了 ,电话"))
 
 
-def test_the_whole_document_search_settles_rules_without_changing_any_score() -> None:
-    """``assigned`` searches the joined sentences first: a cue with look-arounds still matches at a
+def test_only_sentences_where_a_cue_occurs_are_read_and_no_score_changes() -> None:
+    """``assigned`` reads the joined sentences first: a cue with look-arounds still matches at a
     sentence's edges there, and a match across two sentences (a heading and its paragraph) is
     still judged sentence by sentence."""
     hotline = Rule("hotline", {"n": Cue(r"(?<!\d)12378(?!\d)", 2)})
-    document = sentences(normalize("投诉热线\n12378。拨打123789。"))
-    assert assigned((hotline,), document) == {"hotline": ["12378"]}
+    document = sentences(normalize("投诉热线\n12378。拨打123789。12378。"))
+    joined = Joined(document)
+    assert [s.text for s in joined.candidates(regex(r"(?<!\d)12378(?!\d)"))] == ["12378。"]
+    assert score(hotline, joined) == score(hotline, document) == (2, ["12378"])
     across = Rule("across", {"c": Cue("果[^。]{0,3}香", 2)})
     document = sentences(normalize("苹果\n香蕉很好。"), title="")
-    assert joined_text(document) == "苹果\n香蕉很好。" and score(across, document) == (0, [])
-    assert assigned((across,), document) == {}
+    joined = Joined(document)
+    assert joined.text == "苹果\n香蕉很好。" and [s.text for s in joined.candidates(regex("果[^。]{0,3}香"))] == ["苹果"]
+    assert score(across, joined) == score(across, document) == (0, [])
+
+
+def test_first_chars_are_those_every_match_starts_with() -> None:
+    assert first_chars("苹果|香蕉") == {"苹", "香"}
+    assert first_chars(r"(?<!\d)(?:12378|12321)") == {"1"}  # a look-behind consumes nothing
+    assert first_chars("(?:你|您)?的家") == {"你", "您", "的"}  # an optional item lets the next start
+    assert first_chars("[a-c]x") == {"a", "b", "c"}
+    for no_short_set in ("[^。]{0,3}香", "a*", r"\d+", "(?i)ab", "(?i:a)b", ".x", "[\u4e00-\u9fff]x"):
+        assert first_chars(no_short_set) is None, no_short_set
+
+
+def test_a_compiled_cue_finds_the_same_matches_behind_its_first_characters() -> None:
+    pattern = r"(?<![不])(?:上门|到家)[^,。]{0,4}催收"
+    assert regex(pattern).pattern.startswith("(?=[上到])")
+    text = "他们不上门催收。昨天上门来催收,后来到家催收了。"
+    assert [m.span() for m in regex(pattern).finditer(text)] == [m.span() for m in re.finditer(pattern, text)]
