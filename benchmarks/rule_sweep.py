@@ -103,6 +103,7 @@ CLEAN_TESTS = ("tests/transform/test_clean.py", "tests/transform/test_clean_line
 GATE_TESTS = ("tests/extract/html",)
 TAG_TESTS = ("tests/transform/tags",)
 DEDUP_TESTS = ("tests/transform/dedup/test_verify.py", "tests/transform/dedup/test_batch.py")
+LSH_TESTS = ("tests/transform/dedup/test_lsh.py",)
 POOL_TESTS = ("tests/flows/test_pool.py",)
 DISPATCH_TESTS = ("tests/flows/test_dispatch.py",)
 
@@ -142,6 +143,10 @@ THRESHOLDS: tuple[tuple[str, str, object, tuple[str, ...]], ...] = (
     ("cuishou.transform.clean", "NEAR_DUP_JACCARD", 1.01, CLEAN_TESTS),
     ("cuishou.transform.clean", "DUP_RUN_MIN_CHARS", 0, CLEAN_TESTS),
     ("cuishou.transform.clean", "OUTLINE_MATCH_SHARE", 1.01, CLEAN_TESTS),
+    ("cuishou.transform.dedup.lsh", "FULL_BUCKET", 10_000, LSH_TESTS),
+    ("cuishou.transform.dedup.lsh", "FULL_BUCKET", 2, LSH_TESTS),
+    ("cuishou.transform.dedup.lsh", "SPLIT_ROWS", 0, LSH_TESTS),
+    ("cuishou.transform.dedup.lsh", "SPLIT_ROWS", 9, LSH_TESTS),
     ("cuishou.flows.pool", "PART_PAGES", 10_000, POOL_TESTS),
     ("cuishou.flows.dispatch", "IDLE_WAIT", 0.0, DISPATCH_TESTS),
     ("cuishou.flows.dispatch", "IDLE_WAIT", float("inf"), DISPATCH_TESTS),

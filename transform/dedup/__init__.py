@@ -11,7 +11,7 @@ path (``table.dedup_parquet``, ``cuishou dedup``), the persisted incremental ind
 0. ``normalize``: the comparison key (NFKC, simplified script, letters/digits only, lower case);
    identical keys are exact duplicates and only the smallest doc_id of them goes through 1-4.
 1. ``sketch``: character 3-gram shingles, R-MinHash signatures (rensa) kept as 16 bits, sizes.
-2. ``lsh``: band keys, candidate pairs per band with bounded buckets, dropped when their
+2. ``lsh``: band keys, candidate pairs per band with large buckets split, dropped when their
    MinHash estimate is far below what the rule accepts at their size ratio.
 3. ``verify``: exact Jaccard and containment on the shingle sets, judged by ``NearDuplicateRule``.
 4. ``batch``: union-find over exact copies and verified pairs; the canonical member is the
@@ -34,24 +34,30 @@ Parameters and why (measured figures: docs/benchmarks.md, "Near-duplicates"):
   0.82 at 0.3 and 0.98 at 0.4, and a cluster usually has several paths between its members.
   Fewer permutations (42 x 3 over 128) miss clearly more near-threshold copies, two rows per band
   catch a little more at many times the chance collisions, four rows miss spun copies.
-* ``MAX_BUCKET_NEIGHBOURS = 16``: caps the pairs per bucket member, so a bucket of common
-  shingles costs linear work.
+* ``FULL_BUCKET = 8``, ``SPLIT_ROWS = 8``: a bucket of up to 8 members proposes all its pairs;
+  a larger one (mostly documents sharing common shingles, and growing faster than the corpus)
+  is split by one more signature value, 8 times, and pairs members agreeing on it. A
+  near-threshold copy (J 0.35) agrees on one of 8 values with probability 0.97, so its recall
+  holds as buckets grow, while a large bucket proposes at most 8 pairs per member (a cap on
+  neighbours in doc_id order instead lost those copies once their buckets outgrew it). Smaller
+  full buckets or fewer splits lose near-threshold copies; larger ones mostly add chance pairs.
 """
 
 from cuishou.transform.dedup.batch import ClusterAssignment, DedupDoc, cluster_documents, cluster_id
-from cuishou.transform.dedup.lsh import BANDS, MAX_BUCKET_NEIGHBOURS, ROWS
+from cuishou.transform.dedup.lsh import BANDS, FULL_BUCKET, ROWS, SPLIT_ROWS
 from cuishou.transform.dedup.sketch import NUM_PERM, SHINGLE_SIZE
 from cuishou.transform.dedup.verify import CONTAINMENT_THRESHOLD, JACCARD_THRESHOLD, MIN_SIZE_RATIO, NearDuplicateRule
 
 __all__ = [
     "BANDS",
     "CONTAINMENT_THRESHOLD",
+    "FULL_BUCKET",
     "JACCARD_THRESHOLD",
-    "MAX_BUCKET_NEIGHBOURS",
     "MIN_SIZE_RATIO",
     "NUM_PERM",
     "ROWS",
     "SHINGLE_SIZE",
+    "SPLIT_ROWS",
     "ClusterAssignment",
     "DedupDoc",
     "NearDuplicateRule",

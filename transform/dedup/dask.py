@@ -3,10 +3,11 @@
 Steps (each the function of ``transform.dedup`` that the local path runs):
 
 1. ``map_partitions``: normalise, sketch (exact-text hash, 16-bit MinHash signature);
-2. one row per (doc, band) with ``band_key = band << 32 | key``, ``shuffle(on="band_key")`` so
-   every bucket lands whole in one partition; per partition, exact copies collapse to their
-   smallest doc_id and each member is paired with its next ``MAX_BUCKET_NEIGHBOURS`` members
-   in doc_id order (exactly the local ``candidate_pairs``);
+2. one row per (doc, band) with ``band_key = band << 32 | key`` and the values that split the
+   band's large buckets, ``shuffle(on="band_key")`` so every bucket lands whole in one
+   partition; per partition, exact copies collapse to their smallest doc_id and each band's
+   buckets propose the pairs the local ``bucket_pairs`` proposes (the same function, on rows in
+   doc_id order);
 3. the pairs are merged with the signatures (Jaccard estimate) and then with the texts
    (exact verification), two merges each, on the workers;
 4. the client gets the verified edges and per-doc metadata (small) and runs union-find and the
@@ -23,7 +24,7 @@ import pandas as pd
 from distributed import Client
 
 from cuishou.transform.dedup.batch import DocMeta, cluster_columns, exact_representatives
-from cuishou.transform.dedup.lsh import BANDS, MAX_BUCKET_NEIGHBOURS, ROWS, _band_pairs, band_keys, plausible_pairs
+from cuishou.transform.dedup.lsh import BANDS, ROWS, SPLIT_ROWS, band_keys, bucket_pairs, plausible_pairs, split_columns
 from cuishou.transform.dedup.sketch import NUM_PERM, Sketches, sketch_texts
 from cuishou.transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
 
@@ -39,9 +40,6 @@ _SKETCH_META = pd.DataFrame(
         "shingle_count": pd.Series(dtype="int32"),
         "signature": pd.Series(dtype=object),
     }
-)
-_BAND_META = pd.DataFrame(
-    {"band_key": pd.Series(dtype="uint64"), "text_hash": pd.Series(dtype="uint64"), "doc_id": pd.Series(dtype=object)}
 )
 _PAIR_META = pd.DataFrame({"left": pd.Series(dtype=object), "right": pd.Series(dtype=object)})
 _EDGE_META = pd.DataFrame(
@@ -76,17 +74,28 @@ def _sketch_partition(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _split_names() -> list[str]:
+    return [f"split_{n}" for n in range(SPLIT_ROWS)]
+
+
+def _band_meta() -> pd.DataFrame:
+    columns = {"band_key": "uint64", "text_hash": "uint64", "doc_id": object, **dict.fromkeys(_split_names(), "uint16")}
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
 def _band_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per (doc, band) of the docs that take part in LSH."""
+    """One row per (doc, band) of the docs that take part in LSH, with the band's split values."""
     frame = frame[frame["has_shingles"].to_numpy(bool)]
     signatures = _signature_matrix(frame["signature"])
     keys = band_keys(signatures, BANDS, ROWS).astype(np.uint64)
     band_key = (np.arange(BANDS, dtype=np.uint64) << np.uint64(32)) | keys
+    split = np.stack([signatures[:, split_columns(band)] for band in range(BANDS)], axis=1).reshape(-1, SPLIT_ROWS)
     return pd.DataFrame(
         {
             "band_key": band_key.ravel(),
             "text_hash": np.repeat(frame["text_hash"].to_numpy(np.uint64), BANDS),
             "doc_id": np.repeat(frame["doc_id"].to_numpy(object), BANDS),
+            **dict(zip(_split_names(), split.T)),
         }
     )
 
@@ -98,18 +107,23 @@ def _signature_matrix(column: pd.Series) -> np.ndarray:
 
 
 def _bucket_pairs(frame: pd.DataFrame) -> pd.DataFrame:
-    """Pairs of one partition's buckets: exact copies collapsed, next-neighbours in doc_id order.
-
-    Rows are sorted by doc_id within each bucket, so ``_band_pairs``' smaller row of a pair is
-    its smaller doc_id.
-    """
+    """Pairs of one partition's buckets: exact copies collapsed, then ``bucket_pairs`` per band on
+    rows in doc_id order (as the local path orders its rows)."""
     frame = frame.sort_values(["band_key", "text_hash", "doc_id"]).drop_duplicates(["band_key", "text_hash"])
-    frame = frame.sort_values(["band_key", "doc_id"])
-    keys, doc_ids = frame["band_key"].to_numpy(np.uint64), frame["doc_id"].to_numpy(object)
-    left, right = _band_pairs(keys, MAX_BUCKET_NEIGHBOURS, None)
-    if left.size == 0:
+    band_key, doc_ids = frame["band_key"].to_numpy(np.uint64), frame["doc_id"].to_numpy(object)
+    split = frame[_split_names()].to_numpy(np.uint16)
+    bands = band_key >> np.uint64(32)
+    lefts, rights = [], []
+    for band in np.unique(bands).tolist():
+        rows = np.flatnonzero(bands == band)
+        rows = rows[np.argsort(doc_ids[rows], kind="stable")]
+        keys = (band_key[rows] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        pairs = bucket_pairs(keys, split[rows], np.arange(SPLIT_ROWS))
+        lefts.append(doc_ids[rows][pairs[:, 0]])
+        rights.append(doc_ids[rows][pairs[:, 1]])
+    if not lefts:
         return _PAIR_META.copy()
-    return pd.DataFrame({"left": doc_ids[left], "right": doc_ids[right]}).drop_duplicates()
+    return pd.DataFrame({"left": np.concatenate(lefts), "right": np.concatenate(rights)}).drop_duplicates()
 
 
 def _plausible_partition(frame: pd.DataFrame) -> pd.DataFrame:
@@ -155,7 +169,7 @@ def cluster_documents_dask(source: dd.DataFrame | str | Sequence[str], client: C
     """
     docs = _read(source)
     sketches = client.persist(docs.map_partitions(_sketch_partition, meta=_SKETCH_META))
-    bands = sketches.map_partitions(_band_rows, meta=_BAND_META).shuffle(on="band_key")
+    bands = sketches.map_partitions(_band_rows, meta=_band_meta()).shuffle(on="band_key")
     pairs = bands.map_partitions(_bucket_pairs, meta=_PAIR_META).drop_duplicates()
     estimated = ["signature", "shingle_count"]
     with_signatures = _with_side(_with_side(pairs, sketches, estimated, "left"), sketches, estimated, "right")

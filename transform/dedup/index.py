@@ -11,10 +11,11 @@ join; when a new page bridges clusters, the merged cluster keeps the id of the o
 the smallest founder doc_id (new documents never rename an old cluster). A first update on an
 empty index gives exactly ``cluster_documents``' clusters and ids; within a batch, order is
 irrelevant; re-running documents already indexed changes nothing. Across batchings the
-clusters are the same (each new document is paired with the same bucket neighbours, in doc_id
-order, as in one run over all documents; only in buckets larger than the neighbour cap can an
-incremental run keep an old edge a single run would not see), and ids are the same whenever each
-cluster's smallest doc_id comes in its first batch.
+clusters are the same (a band's pairs depend only on the set of documents, so each new document
+gets the candidates it gets in one run over all documents; only where new documents made a
+bucket outgrow ``FULL_BUCKET``, or joined a split bucket, can an incremental run keep an old edge
+a single run would not see), and ids are the same whenever each cluster's smallest doc_id comes
+in its first batch.
 
 On disk (``folder/gen-N/`` plus a ``CURRENT`` pointer, swapped by rename): ``docs.parquet``
 (doc_id, url, published, text_chars, text_hash, flags, shingle_count, founder, best

@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cuishou.transform.dedup.batch import ClusterColumns, DocMeta, cluster_columns, exact_representatives
-from cuishou.transform.dedup.lsh import plausible_candidates, plausible_lsh_pairs
+from cuishou.transform.dedup.lsh import merged_pairs, plausible_candidates, plausible_lsh_pairs
 from cuishou.transform.dedup.sketch import Sketches, sketch_texts
 from cuishou.transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
 from cuishou.transform.schema import DOCUMENT_FIELDS
@@ -143,7 +143,7 @@ def _sketch_group(group: RowGroup) -> tuple[Sketches, np.ndarray]:
 
 
 def _band_share(
-    folder: str, bands: list[int], rule: NearDuplicateRule, rows: int, is_new: np.ndarray | None
+    folder: str, bands: range, rule: NearDuplicateRule, rows: int, is_new: np.ndarray | None
 ) -> np.ndarray:
     """Plausible pairs of some bands, from the signatures the parent shared as memory-mapped files."""
     signatures = np.load(f"{folder}/signatures.npy", mmap_mode="r")
@@ -241,9 +241,10 @@ def _plausible_pairs(
     with tempfile.TemporaryDirectory(prefix="cuishou-dedup-") as folder:
         np.save(f"{folder}/signatures.npy", signatures)
         np.save(f"{folder}/sizes.npy", sizes)
-        shares = [list(range(signatures.shape[1] // rows))[w::workers] for w in range(workers)]
+        bands = signatures.shape[1] // rows
+        shares = [range(bands * w // workers, bands * (w + 1) // workers) for w in range(workers)]
         found = clock.map(functools.partial(_band_share, folder, rule=rule, rows=rows, is_new=is_new), shares)
-    return np.unique(np.concatenate(found), axis=0) if found else np.empty((0, 2), np.int64)
+    return merged_pairs(found, signatures.shape[0])
 
 
 def _columns_in_input_order(
