@@ -127,11 +127,13 @@ def test_a_host_that_keeps_timing_out_is_given_up_for_the_run():
 
     with ScriptedServer(routes) as server:
         results = asyncio.run(go(server))
-        requested = len(server.hits)
+        requested, urls = len(server.hits), {path for path, _ in server.hits}
     given_up = [r for r in results if r.error == "host_given_up"]
-    assert requested == 4  # two URLs at a time, each timing out; their retries and the rest never go out
-    assert sorted(r.error for r in results) == ["host_given_up"] * 2 + ["timeout"] * 4
-    assert {(r.attempts, r.error_detail) for r in given_up} == {(0, "4 requests in a row timed out")}
+    # the 4th timeout in a row gives the host up; the other slot's request may be out by then (a
+    # loaded machine orders them either way), and nothing goes out after it
+    assert 4 <= requested <= 4 + 1
+    assert sorted(r.error for r in results) == ["host_given_up"] * (6 - len(urls)) + ["timeout"] * len(urls)
+    assert given_up and {(r.attempts, r.error_detail) for r in given_up} == {(0, "4 requests in a row timed out")}
 
 
 def test_an_answer_resets_the_count_of_timeouts():
