@@ -76,7 +76,13 @@ class VisitSource:
             self._queue.put(_END)  # never full for long: the flow drains it, or has closed and drains nothing
 
     def _put(self, visit: Visit) -> None:
+        """Hand a visit over, a bounded source waiting while the queue is full. Once the flow has
+        closed nothing reads the queue, so a bounded source ends at its next visit (``close`` empties
+        the queue, and a put that finds room must not let it run on); the crawl never waits, and
+        stops by itself on the stop."""
         while True:
+            if self._queue.maxsize and self.stop.closed.is_set():
+                raise SourceClosed
             try:
                 self._queue.put(visit, timeout=TICK)
                 return

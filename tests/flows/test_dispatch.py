@@ -178,6 +178,21 @@ def test_a_bounded_source_waits_for_the_flow_and_ends_when_it_closes():
     assert not source._thread.is_alive() and isinstance(source._error, SourceClosed)
 
 
+def test_a_bounded_source_ends_at_its_next_visit_once_the_flow_has_closed_even_with_room_left():
+    gate, produced = threading.Event(), []
+
+    def produce(sink, stop):
+        gate.wait()
+        sink(page(0))
+        produced.append(0)
+
+    source = VisitSource(produce, bound=2)
+    source.stop.closed.set()  # as close() does, which then empties the queue: a put would find room
+    gate.set()
+    source._thread.join(2)
+    assert produced == [] and isinstance(source._error, SourceClosed)
+
+
 def test_the_stop_is_set_by_a_users_stop_or_when_the_flow_closes():
     stop = dispatch.Stop()
     assert not stop.is_set()
