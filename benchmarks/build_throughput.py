@@ -7,6 +7,8 @@ subprocess, alternating, ``--repeat`` times:
 
 * ``loop``: ``for record in warcio.ArchiveIterator(...)``: ``trafilatura.extract(body)``, in one
   process (the peer: what a plain script does). Its start-up (imports) is timed apart from the loop.
+* ``loop-set``: the same loop with trafilatura's justext stoplist held as a frozenset, the fix
+  cuishou applies (``extract/html/main_text.py``): the peer at its best.
 * ``cuishou``: ``python -m flows.cli build --warc WARC --out NEW`` exactly as a user runs it, with a
   temporary Prefect server of its own (``--prefect running``: all builds share one server started by
   this script, as a scheduled deployment would).
@@ -129,11 +131,15 @@ def load_average() -> str:
 # --- the systems --------------------------------------------------------------------------------
 
 
-def run_loop(warc: Path) -> dict:
+def run_loop(warc: Path, stoplist_set: bool) -> dict:
     """In the subprocess: the peer loop; prints its figures as JSON."""
     started = time.monotonic()
     import trafilatura
+    import trafilatura.external
     from warcio.archiveiterator import ArchiveIterator
+
+    if stoplist_set:
+        trafilatura.external.JT_STOPLIST = frozenset(trafilatura.external.jt_stoplist_init())
 
     imported = time.monotonic()
     cpu = time.process_time()
@@ -173,8 +179,9 @@ def measure(command: list[str], env: dict[str, str], marks: dict[str, str]) -> t
     return figures, lines
 
 
-def loop_figures(warc: Path, env: dict[str, str]) -> dict:
-    figures, _ = measure([sys.executable, __file__, "--as-loop", str(warc)], env, {})
+def loop_figures(warc: Path, env: dict[str, str], stoplist_set: bool) -> dict:
+    figures, _ = measure([sys.executable, __file__, "--as-loop", str(warc), *["--stoplist-set"] * stoplist_set],
+                         env, {})
     inner = json.loads(figures.pop("stdout"))
     return {"pages": inner["pages"], "wall": figures["wall"], "startup": inner["startup"],
             "process": inner["process"], "write": 0.0, "process_cpu": inner["process_cpu"],
@@ -227,19 +234,23 @@ def median_figures(runs: list[dict]) -> dict:
     return merged | {"pages": runs[0]["pages"]}
 
 
+SYSTEMS = ["loop", "loop-set", "cuishou"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, nargs="+", default=[10_000])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--systems", nargs="+", default=["loop", "cuishou"], choices=["loop", "cuishou"])
+    parser.add_argument("--systems", nargs="+", default=SYSTEMS, choices=SYSTEMS)
     parser.add_argument("--prefect", choices=["temporary", "running"], default="temporary",
                         help="a temporary Prefect server per build (as `cuishou build`), or one for all builds")
     parser.add_argument("--workers", type=int, help="cuishou build --workers (default: one per CPU)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "cuishou-build-throughput")
     parser.add_argument("--as-loop", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--stoplist-set", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.as_loop:
-        print(json.dumps(run_loop(args.as_loop)))
+        print(json.dumps(run_loop(args.as_loop, args.stoplist_set)))
         return
     args.work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONUNBUFFERED="1")
@@ -260,17 +271,18 @@ def main() -> None:
             for _ in range(args.repeat):
                 for system in args.systems:
                     load = load_average()
-                    figures = (loop_figures(warc, env) if system == "loop"
-                               else cuishou_figures(warc, env, args.work, args.workers))
+                    figures = (cuishou_figures(warc, env, args.work, args.workers) if system == "cuishou"
+                               else loop_figures(warc, env, stoplist_set=system == "loop-set"))
                     results.setdefault((system, pages), []).append(figures)
                     print(row(system, figures, load), flush=True)
             print("median")
             for system in args.systems:
                 print(row(system, median_figures(results[(system, pages)])))
-            if {"loop", "cuishou"} <= set(args.systems):
-                loop, ours = (median_figures(results[(s, pages)]) for s in ("loop", "cuishou"))
-                print(f"cuishou ÷ loop, pages/s: processing phase {loop['process'] / ours['process']:.2f}×, "
-                      f"whole command {loop['wall'] / ours['wall']:.2f}×")
+            for peer in ("loop", "loop-set"):
+                if {peer, "cuishou"} <= set(args.systems):
+                    loop, ours = (median_figures(results[(s, pages)]) for s in (peer, "cuishou"))
+                    print(f"cuishou ÷ {peer}, pages/s: processing phase {loop['process'] / ours['process']:.2f}×, "
+                          f"whole command {loop['wall'] / ours['wall']:.2f}×")
         if "cuishou" in args.systems and len(args.pages) > 1:
             peaks = {pages: median_figures(results[("cuishou", pages)])["peak_rss"] for pages in args.pages}
             smallest = min(peaks)

@@ -13,6 +13,7 @@ from configparser import ConfigParser
 from copy import deepcopy
 
 import trafilatura
+import trafilatura.external
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.settings import DEFAULT_CONFIG
@@ -33,6 +34,18 @@ THREAD_RETRY_GAIN = 1.5  # ...which replaces it when it is this many times longe
 
 _SHORT_PAGE_CONFIG = deepcopy(DEFAULT_CONFIG)
 _SHORT_PAGE_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "60")
+
+
+def _justext_stoplist_as_set(load=trafilatura.external.jt_stoplist_init):
+    """trafilatura's justext fallback (pages it doubts) uses the stopwords of every language at once
+    and keeps them as a tuple; justext's cache of lower-cased stoplists is keyed by it, so each call
+    hashed ~150k strings spread over memory, costing more than justext's own work. The same words
+    as a frozenset hash once (a frozenset keeps its hash): same classification, no such cost."""
+    trafilatura.external.JT_STOPLIST = frozenset(load())
+    return trafilatura.external.JT_STOPLIST
+
+
+trafilatura.external.jt_stoplist_init = _justext_stoplist_as_set  # loaded on first use, as before
 
 
 def main_text(html: str, url: str | None, thread: bool) -> str:

@@ -49,3 +49,25 @@ def test_dialogs_are_no_part_of_the_text(dialog):
     html = f"<html><body><div class='topic'>{POST}</div>{dialog.format(HELP)}</body></html>"
     text = main_text(html, "https://forums.example.org/topic/2322-can-t-see-any-routes", thread=True)
     assert "Flask" in text and "emoji" not in text
+
+
+def _justext_text(html: str) -> str:
+    from trafilatura.external import try_justext
+    from trafilatura.utils import load_html
+
+    return " ".join(try_justext(load_html(html), None, None).itertext())
+
+
+def test_the_justext_fallback_reads_its_stoplist_as_a_set_and_classifies_as_with_trafilaturas_tuple(monkeypatch):
+    import trafilatura.external as external
+
+    prose = ("It was the best of times and it was the worst of times, and we had everything before us "
+             "while we had nothing before us; all of us were going direct to the place that was not there. ")
+    stopwordless = "Qwerty zxcvbn asdfgh poiuyt lkjhgf mnbvcx " * 3  # long, no stopword: boilerplate to justext
+    html = f"<html><body><div><p>{prose * 2}</p><p>{stopwordless}</p><p>{prose}</p></div></body></html>"
+    main_text(html, None, thread=False)  # whatever it needed; the stoplist loads on justext's first use
+    assert _justext_text(html)  # loads it if main_text did not need justext
+    assert isinstance(external.JT_STOPLIST, frozenset)  # hashed once, not ~150k strings a call
+    with_set = _justext_text(html)
+    monkeypatch.setattr(external, "JT_STOPLIST", tuple(external.JT_STOPLIST))  # trafilatura's own form
+    assert _justext_text(html) == with_set and "best of times" in with_set and "Qwerty" not in with_set
