@@ -19,10 +19,11 @@ workers: imports, the Prefect server, the flow's start); the processing phase (t
 (dedup and Parquet); the rest (report, dataset card, the Prefect server stopped); pages/s of the
 processing phase and of the whole command; CPU seconds of the whole process tree (user + system,
 from wait4: the workers and the Prefect server included) and of the processing phase alone
-(summed from /proc over the tree); peak RSS of the process tree (the largest sum of its
-processes' resident set sizes, sampled from /proc every 0.25 s; shared pages count in each
-process, as RSS does). Medians follow each system's runs; the ratios are cuishou's pages/s over
-the loop's (processing phase, then the whole command against the loop's whole process).
+(summed from /proc over the tree, each process read while it lives); peak RSS of the process
+tree (the largest sum of its processes' resident set sizes, sampled from /proc every 0.25 s;
+shared pages count in each process, as RSS does). Medians follow each system's runs; the ratios
+are cuishou's pages/s over each loop's (processing phase, then the whole command against the
+loop's whole process).
 
 The machine is shared: the load average is printed before every run; re-run when it is high.
 
@@ -89,21 +90,25 @@ def tree_rss(pids: list[int]) -> int:
     return total
 
 
-def tree_cpu(pids: list[int]) -> float:
-    """CPU seconds (user + system) the live processes of the tree have used."""
-    total = 0
-    for pid in pids:
-        if fields := _stat(pid):
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICKS
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a live process has used."""
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / TICKS if fields else None  # utime, stime
 
 
 class Sampler:
-    """Peak tree RSS while a process runs; the tree's CPU time when asked (``mark``)."""
+    """Peak tree RSS while a process runs; the tree's CPU time when asked (``mark``).
+
+    A process's CPU time is read while it lives, every sample: the page workers end with the
+    processing phase, before its end is marked, and a finished process's time is read from its last
+    sample (at most SAMPLE_SECONDS short).
+    """
 
     def __init__(self, pid: int):
         self.pid, self.peak = pid, 0
         self._pids = [pid]
+        self._cpu: dict[int, float] = {}
+        self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -115,9 +120,18 @@ class Sampler:
                 self._pids = tree_pids(self.pid)
             rounds += 1
             self.peak = max(self.peak, tree_rss(self._pids))
+            self._read_cpu(self._pids)
+
+    def _read_cpu(self, pids: list[int]) -> None:
+        read = {pid: seconds for pid in pids if (seconds := process_cpu(pid)) is not None}
+        with self._lock:
+            self._cpu.update(read)
 
     def cpu(self) -> float:
-        return tree_cpu(tree_pids(self.pid))
+        """CPU seconds of every process the tree has had, up to now."""
+        self._read_cpu(tree_pids(self.pid))
+        with self._lock:
+            return sum(self._cpu.values())
 
     def stop(self) -> None:
         self._stopped.set()
