@@ -5,7 +5,7 @@ tasks hand their batches to worker processes instead, one per CPU by default. Wo
 with ``spawn`` (never forked from a process that runs threads) and import the page pipeline only,
 never Prefect: a Prefect task stays a thread of the flow's process, which talks to the API, while
 its batch runs in a worker. A batch goes over as WARC references and comes back as counts
-(``flows.pages``). The pool is shared by the runs of a process (see ``pool_for_run``).
+(``flows.pages``). A pool serves one run's processing (see ``pool_for_run``).
 
 Stopping: a Ctrl-C reaches the whole process group, workers included. Workers ignore SIGINT and
 SIGTERM and leave the decision to the flow's process, which sets the pool's stop event when its
@@ -100,25 +100,21 @@ _LOCK = threading.Lock()
 
 @contextmanager
 def pool_for_run(workers: int) -> Iterator[PagePool]:
-    """The process's pool for one run, its stop cleared.
-
-    A pool that the run starts itself is shut down when the run ends: a process that runs a flow
-    and exits through multiprocessing (a Prefect runner's child, for a served run) would otherwise
-    wait for idle workers forever. One started beforehand (``cuishou build`` starts it while
-    Prefect starts) stays for later runs of the process.
+    """The process's pool for one run's processing, its stop cleared, shut down when the processing
+    ends: the write stage needs no workers, and idle workers would hold their memory (a few hundred
+    MB) through its peak; a process that exits through multiprocessing (a Prefect runner's child,
+    for a served run) would otherwise also wait for them forever. The pool may have been started
+    beforehand (``cuishou build`` starts it while Prefect starts).
     """
     global _SHARED
-    with _LOCK:
-        started_here = _SHARED is None
     pool = shared_pool(workers).new_run()
     try:
         yield pool
     finally:
-        if started_here:
-            with _LOCK:
-                if _SHARED is pool:
-                    _SHARED = None
-            pool.shutdown()
+        with _LOCK:
+            if _SHARED is pool:
+                _SHARED = None
+        pool.shutdown()
 
 
 def shared_pool(workers: int | None = None) -> PagePool:

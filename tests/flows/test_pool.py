@@ -77,3 +77,11 @@ def test_a_pool_started_for_a_run_is_shut_down_after_it(monkeypatch):
     with pool_for_run(1) as started:
         assert shared_pool(1) is started
     assert pool._SHARED is None and started._executor._shutdown_thread
+
+
+def test_a_pool_started_before_the_run_is_shut_down_after_it_too(monkeypatch):
+    monkeypatch.setattr(pool, "_SHARED", None)
+    before = shared_pool(1).new_run()  # as cuishou build does while Prefect starts
+    with pool_for_run(1) as started:
+        assert started is before
+    assert pool._SHARED is None and before._executor._shutdown_thread  # no idle workers through the write
