@@ -89,9 +89,10 @@ class PagePool:
         for process in list(getattr(self._executor, "_processes", {}).values()):
             process.kill()
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop the workers once their work is done; ``wait``: until they have exited."""
         self._unregister()
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._executor.shutdown(wait=wait, cancel_futures=True)
 
 
 _SHARED: PagePool | None = None
@@ -105,16 +106,22 @@ def pool_for_run(workers: int) -> Iterator[PagePool]:
     MB) through its peak; a process that exits through multiprocessing (a Prefect runner's child,
     for a served run) would otherwise also wait for them forever. The pool may have been started
     beforehand (``cuishou build`` starts it while Prefect starts).
+
+    After processing that finished, the idle workers exit in the background (their interpreters'
+    exit is no part of the run's time); after a stop or an error they are waited for, each ending
+    its batch between two pages, so that the run stops with its batches' files whole.
     """
     global _SHARED
     pool = shared_pool(workers).new_run()
+    finished = False
     try:
         yield pool
+        finished = True
     finally:
         with _LOCK:
             if _SHARED is pool:
                 _SHARED = None
-        pool.shutdown()
+        pool.shutdown(wait=not finished)
 
 
 def shared_pool(workers: int | None = None) -> PagePool:

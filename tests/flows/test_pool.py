@@ -85,3 +85,18 @@ def test_a_pool_started_before_the_run_is_shut_down_after_it_too(monkeypatch):
     with pool_for_run(1) as started:
         assert started is before
     assert pool._SHARED is None and before._executor._shutdown_thread  # no idle workers through the write
+
+
+def test_after_a_stop_the_run_waits_for_its_workers_to_exit_after_a_finished_run_it_does_not(monkeypatch):
+    monkeypatch.setattr(pool, "_SHARED", None)
+    with pytest.raises(RuntimeError), pool_for_run(1) as stopped:
+        processes = list(stopped._executor._processes.values())
+        raise RuntimeError("a stop or an error")
+    assert processes and not any(process.is_alive() for process in processes)  # batches' files whole
+
+    waits = []
+    shutdown = PagePool.shutdown
+    monkeypatch.setattr(PagePool, "shutdown", lambda self, wait=True: waits.append(wait) or shutdown(self, wait))
+    with pool_for_run(1):
+        pass
+    assert waits == [False]  # idle workers exit in the background: the run's time does not wait for them
