@@ -36,16 +36,21 @@ _SHORT_PAGE_CONFIG = deepcopy(DEFAULT_CONFIG)
 _SHORT_PAGE_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "60")
 
 
-def _justext_stoplist_as_set(load=trafilatura.external.jt_stoplist_init):
+_LOAD_JUSTEXT_STOPLIST = getattr(trafilatura.external, "jt_stoplist_init", None)
+
+
+def _justext_stoplist_as_set():
     """trafilatura's justext fallback (pages it doubts) uses the stopwords of every language at once
     and keeps them as a tuple; justext's cache of lower-cased stoplists is keyed by it, so each call
     hashed ~150k strings spread over memory, costing more than justext's own work. The same words
-    as a frozenset hash once (a frozenset keeps its hash): same classification, no such cost."""
-    trafilatura.external.JT_STOPLIST = frozenset(load())
+    as a frozenset hash once (a frozenset keeps its hash): same classification, no such cost.
+    A trafilatura without this loader is left as it is."""
+    trafilatura.external.JT_STOPLIST = frozenset(_LOAD_JUSTEXT_STOPLIST())
     return trafilatura.external.JT_STOPLIST
 
 
-trafilatura.external.jt_stoplist_init = _justext_stoplist_as_set  # loaded on first use, as before
+if _LOAD_JUSTEXT_STOPLIST is not None:
+    trafilatura.external.jt_stoplist_init = _justext_stoplist_as_set  # loaded on first use, as before
 
 
 def main_text(html: str, url: str | None, thread: bool) -> str:
