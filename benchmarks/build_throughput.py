@@ -80,14 +80,24 @@ def tree_pids(root: int) -> list[int]:
     return found
 
 
-def tree_rss(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
-        except (OSError, IndexError, ValueError):
-            pass
-    return total
+def process_rss(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def process_kind(pid: int, root: int) -> str:
+    """What a process of the tree is, for the peak's breakdown."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "other"
+    if b"uvicorn" in command:
+        return "Prefect server"
+    if b"multiprocessing" in command:
+        return "page workers"
+    return "main process" if pid == root else "other"
 
 
 def process_cpu(pid: int) -> float | None:
@@ -106,6 +116,8 @@ class Sampler:
 
     def __init__(self, pid: int):
         self.pid, self.peak = pid, 0
+        self.started = time.monotonic()
+        self.peak_at, self.peak_by = 0.0, {}  # seconds after the start, MB by kind of process
         self._pids = [pid]
         self._cpu: dict[int, float] = {}
         self._lock = threading.Lock()
@@ -119,7 +131,13 @@ class Sampler:
             if rounds % 4 == 0:  # new workers, the Prefect server: look for children every second
                 self._pids = tree_pids(self.pid)
             rounds += 1
-            self.peak = max(self.peak, tree_rss(self._pids))
+            sizes = {pid: process_rss(pid) for pid in self._pids}
+            if (total := sum(sizes.values())) > self.peak:
+                self.peak, self.peak_at = total, time.monotonic() - self.started
+                self.peak_by = {}
+                for pid, size in sizes.items():
+                    kind = process_kind(pid, self.pid)
+                    self.peak_by[kind] = self.peak_by.get(kind, 0) + size / 2**20
             self._read_cpu(self._pids)
 
     def _read_cpu(self, pids: list[int]) -> None:
@@ -189,6 +207,7 @@ def measure(command: list[str], env: dict[str, str], marks: dict[str, str]) -> t
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"{command} failed:\n" + "\n".join(lines[-20:]))
     figures = {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_rss": sampler.peak / 2**20,
+               "peak_at": sampler.peak_at, "peak_by": sampler.peak_by,
                "marks": seen, "stdout": stdout}
     return figures, lines
 
@@ -213,7 +232,19 @@ def cuishou_figures(warc: Path, env: dict[str, str], work: Path, workers: int | 
     subprocess.run(["rm", "-rf", str(out)], check=True)
     return {"pages": report["pages_fetched"], "wall": figures["wall"], "startup": start_at,
             "process": stages["process"], "write": stages["write"], "process_cpu": write_cpu - start_cpu,
-            "cpu": figures["cpu"], "peak_rss": figures["peak_rss"], "documents": report["documents"]}
+            "cpu": figures["cpu"], "peak_rss": figures["peak_rss"], "documents": report["documents"],
+            "peak_where": peak_where(figures, start_at + stages["process"], start_at + stages["process"]
+                                     + stages["write"])}
+
+
+def peak_where(figures: dict, processed_at: float, written_at: float) -> str:
+    """When the peak RSS came (stage) and what held it, by kind of process."""
+    at = figures["peak_at"]
+    stage = "start-up" if at < figures["marks"]["first_batch"][0] else (
+        "processing" if at < processed_at else "writing" if at < written_at else "report")
+    by_size = sorted(figures["peak_by"].items(), key=lambda item: -item[1])
+    held = ", ".join(f"{kind} {size:.0f} MB" for kind, size in by_size)
+    return f"peak RSS at {at:.0f} s ({stage}): {held}"
 
 
 # --- the table ----------------------------------------------------------------------------------
@@ -244,7 +275,8 @@ def row(system: str, figures: dict, load: str = "") -> str:
 
 
 def median_figures(runs: list[dict]) -> dict:
-    merged = {key: statistics.median(run[key] for run in runs) for key in runs[0] if key != "pages"}
+    merged = {key: statistics.median(run[key] for run in runs) for key, value in runs[0].items()
+              if key != "pages" and isinstance(value, int | float)}
     return merged | {"pages": runs[0]["pages"]}
 
 
@@ -289,6 +321,8 @@ def main() -> None:
                                else loop_figures(warc, env, stoplist_set=system == "loop-set"))
                     results.setdefault((system, pages), []).append(figures)
                     print(row(system, figures, load), flush=True)
+                    if "peak_where" in figures:
+                        print(f"  {figures['peak_where']}", flush=True)
             print("median")
             for system in args.systems:
                 print(row(system, median_figures(results[(system, pages)])))
