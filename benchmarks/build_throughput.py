@@ -21,7 +21,8 @@ processing phase and of the whole command; CPU seconds of the whole process tree
 from wait4: the workers and the Prefect server included) and of the processing phase alone
 (summed from /proc over the tree, each process read while it lives); peak RSS of the process
 tree (the largest sum of its processes' resident set sizes, sampled from /proc every 0.25 s;
-shared pages count in each process, as RSS does). Medians follow each system's runs; the ratios
+shared pages count in each process, as RSS does), with a line saying in which stage the peak came
+and how much of it each kind of process held. Medians follow each system's runs; the ratios
 are cuishou's pages/s over each loop's (processing phase, then the whole command against the
 loop's whole process).
 
