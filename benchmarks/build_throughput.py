@@ -96,8 +96,10 @@ def process_kind(pid: int, root: int) -> str:
         return "other"
     if b"uvicorn" in command:
         return "Prefect server"
-    if b"multiprocessing" in command:
+    if b"spawn_main" in command:
         return "page workers"
+    if b"resource_tracker" in command:
+        return "multiprocessing's resource tracker"
     return "main process" if pid == root else "other"
 
 
