@@ -8,7 +8,7 @@ subprocess, alternating, ``--repeat`` times:
 * ``loop``: ``for record in warcio.ArchiveIterator(...)``: ``trafilatura.extract(body)``, in one
   process (the peer: what a plain script does). Its start-up (imports) is timed apart from the loop.
 * ``loop-set``: the same loop with trafilatura's justext stoplist held as a frozenset, the fix
-  cuishou applies (``extract/html/main_text.py``): the peer at its best.
+  cuishou applies (it imports ``extract/html/main_text.py``, which applies it): the peer at its best.
 * ``cuishou``: ``python -m flows.cli build --warc WARC --out NEW`` exactly as a user runs it, with a
   temporary Prefect server of its own (``--prefect running``: all builds share one server started by
   this script, as a scheduled deployment would).
@@ -170,11 +170,10 @@ def run_loop(warc: Path, stoplist_set: bool) -> dict:
     """In the subprocess: the peer loop; prints its figures as JSON."""
     started = time.monotonic()
     import trafilatura
-    import trafilatura.external
     from warcio.archiveiterator import ArchiveIterator
 
-    if stoplist_set:
-        trafilatura.external.JT_STOPLIST = frozenset(trafilatura.external.jt_stoplist_init())
+    if stoplist_set:  # cuishou's own fix, from the module that applies it (loaded on first use, as there)
+        import cuishou.extract.html.main_text  # noqa: F401
 
     imported = time.monotonic()
     cpu = time.process_time()
