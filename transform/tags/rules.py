@@ -135,7 +135,7 @@ def _item_first(op: Any, arg: Any) -> set[str] | None:
             found |= inner
         return found
     if op == sre.SUBPATTERN:
-        group, add_flags, _, item = arg
+        _, add_flags, _, item = arg
         return None if add_flags else _sequence_first(list(item))
     return None
 
