@@ -65,8 +65,12 @@ def test_a_database_from_another_prefect_names_prefect_home(tmp_path):
 
 
 def _fake_server(port: int) -> subprocess.Popen:
-    """A process whose command line is a temporary server's (it only sleeps)."""
-    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", APP, "--port", str(port)])
+    """A process whose command line is a temporary server's (it only sleeps); returned once it has
+    started (until the exec, /proc shows the parent's command line: CI once read it then)."""
+    process = subprocess.Popen([sys.executable, "-c", "print(flush=True); import time; time.sleep(60)", APP,
+                                "--port", str(port)], stdout=subprocess.PIPE)
+    process.stdout.readline()
+    return process
 
 
 def _record(home: Path, pid: int, owner: int, port: int) -> Path:
@@ -91,6 +95,7 @@ def test_the_next_run_stops_a_server_whose_owner_is_gone(tmp_path):
         for process in (orphan, in_use, unrelated):
             process.kill()
             process.wait()
+            process.stdout.close()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux only")
