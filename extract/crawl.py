@@ -25,6 +25,7 @@ from cuishou.extract.urls import BadURL, host_of, origin_of, parse_url
 from cuishou.extract.visits import Visit, classify_response
 
 T = TypeVar("T")
+STOP_POLL = 0.1  # seconds between looks at the stop, and between cancellations of tasks still running
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,19 @@ class _HostTurns:
         for _ in range(min(pending - out, self._limit - busy - out)):
             self._turns_out[host] += 1
             self._turns.put_nowait(host)
+
+
+async def _cancel(tasks: list[asyncio.Task]) -> None:
+    """Cancel the tasks and wait until all have ended, cancelling those still running again every
+    STOP_POLL: a library can swallow a cancellation (anyio#1214: a request cancelled while anyio
+    connects returns as if nothing happened), and its worker, back at the queue, would wait there
+    for ever, and the stop with it."""
+    pending = set(tasks)
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=STOP_POLL)
+    await asyncio.gather(*tasks, return_exceptions=True)  # their exceptions are retrieved, not raised
 
 
 def read_seeds(lines: Iterable[str]) -> list[str]:
@@ -168,9 +182,7 @@ class Crawler:
             workers = [asyncio.create_task(self._worker()) for _ in range(workers_count)]
             waits = [asyncio.create_task(self._queue.join()), asyncio.create_task(self._stopped())]
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-            for task in workers + waits:
-                task.cancel()
-            await asyncio.gather(*workers, *waits, return_exceptions=True)
+            await _cancel(workers + waits)
         finally:
             try:  # connections of cancelled requests must not hold up a stop
                 await asyncio.wait_for(self._fetcher.aclose(), 5)
@@ -182,7 +194,7 @@ class Crawler:
 
     async def _stopped(self) -> None:
         while not self.stop.is_set():  # a threading.Event: set from a signal handler or another thread
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(STOP_POLL)
 
     def _record(self, visit: Visit) -> None:
         self.visited += 1

@@ -6,7 +6,7 @@ from conftest import serve_dev_site
 
 from cuishou.extract.archive import WarcArchive, iter_responses
 from cuishou.extract.crawl import CrawlConfig, Crawler, read_seeds
-from cuishou.extract.fetch import FetchConfig
+from cuishou.extract.fetch import FetchConfig, Fetcher
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +102,31 @@ def test_stop_ends_the_crawl_at_once_and_keeps_the_ledger_so_far(dev_site, tmp_p
         visits = asyncio.run(asyncio.wait_for(Crawler(dev_site.seeds, config, archive, on_visit, stop=stop).run(), 30))
     assert time.monotonic() - stopped_at[0] < 1.0  # the next request to any host would wait 2 s
     assert any(v.outcome == "fetched" for v in visits) and len(dev_site.requests) < 15
+
+
+def test_a_request_that_swallows_its_cancellation_does_not_hold_up_the_stop(dev_site, tmp_path, monkeypatch):
+    """anyio can swallow a task's cancellation inside a request (anyio#1214): the request returns as if
+    nothing had happened and its worker goes back to the queue. The stop must still end the crawl."""
+    import threading
+    import time
+
+    stop, swallowed, fetch = threading.Event(), [], Fetcher.fetch
+
+    async def swallowing_fetch(self, url, host, *args, **kwargs):
+        if not stop.is_set():  # the first request: the stop comes while it is in flight
+            stop.set()
+            try:
+                await asyncio.sleep(5)
+            except asyncio.CancelledError:
+                swallowed.append(url)
+        return await fetch(self, url, host, *args, **kwargs)
+
+    monkeypatch.setattr(Fetcher, "fetch", swallowing_fetch)
+    config = CrawlConfig(FetchConfig(proxy=dev_site.proxy, delay=0.0))
+    started = time.monotonic()
+    with WarcArchive(tmp_path, "t") as archive:
+        asyncio.run(asyncio.wait_for(Crawler(dev_site.seeds, config, archive, stop=stop).run(), 10))
+    assert swallowed and time.monotonic() - started < 3
 
 
 def test_read_seeds_skips_comments_and_rejects_garbage():
