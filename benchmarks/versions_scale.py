@@ -2,7 +2,7 @@
 
 Generates a site of N documented URLs on 50 hosts and a ledger of runs after the first: per run,
 0.5 % of the pages change, 0.25 % answer 404, 0.25 % are no longer linked, the rest are
-unchanged. Each run is folded as ``cuishou build`` folds it (``transform.write.update_url_states``:
+unchanged. Each run is folded as ``cuishou build`` folds it (``transform.url_states.update_url_states``:
 read the previous run's states and this run's pages, fold, settle every document row's version
 columns, write the states twice), in a fresh process: its CPU seconds, and its peak memory
 beside the same process's after its imports.
@@ -32,7 +32,8 @@ import pyarrow as pa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA  # noqa: E402
-from cuishou.transform.write import update_url_states, write_parquet_atomic  # noqa: E402
+from cuishou.transform.url_states import update_url_states  # noqa: E402
+from cuishou.transform.write import write_parquet_atomic  # noqa: E402
 
 HOSTS = 50
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -110,7 +111,7 @@ def fold_here(out: Path, run: int) -> None:
     versions, _ = update_url_states(out, run_id(run), gone_after=2)
     cpu = time.process_time() - start
     print(json.dumps({"cpu": cpu, "peak": memory_mb("VmHWM"), "imported": imported,
-                      "current": len(versions.current), **versions.changes(run_id(run))}))
+                      "current": len(versions.current), **versions.changes}))
 
 
 def measure(n: int, runs: int, seed: int = 1) -> None:

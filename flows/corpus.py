@@ -26,13 +26,14 @@ import itertools
 import json
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -44,18 +45,20 @@ from cuishou.extract.crawl import CrawlConfig, Crawler
 from cuishou.extract.state import CrawlState, RunJournal
 from cuishou.extract.visits import Visit, WarcLedger, visit_row
 from cuishou.flows import dataset_card
+from cuishou.flows.corpus_figures import read_corpus
 from cuishou.flows.dispatch import Dispatcher, Stop, VisitSource
 from cuishou.flows.interrupt import check, reclaim_sigterm
 from cuishou.flows.pages import Batch, BatchDone, process_batch
 from cuishou.flows.pool import default_workers, pool_for_run, shared_pool
 from cuishou.flows.progress import RunProgress, announce
 from cuishou.flows.report import RunReport, build_report
-from cuishou.flows.report_html import read_corpus, write_report_html
+from cuishou.flows.report_html import write_report_html
 from cuishou.flows.seeds import read_seeds_file
 from cuishou.flows.stage import STAGE_FOLDER, NewDocuments, RunStage
-from cuishou.transform.dedup import ClusterAssignment, DedupDoc
+from cuishou.transform.dedup import DedupDoc
 from cuishou.transform.dedup.index import DedupIndex, TextLookup, parquet_text_lookup
-from cuishou.transform.schema import DOCUMENT_SCHEMA
+from cuishou.transform.ids import DocIds
+from cuishou.transform.url_states import update_url_states
 from cuishou.transform.versions import GONE_AFTER
 from cuishou.transform.write import (
     CLUSTER_COLUMNS,
@@ -64,7 +67,6 @@ from cuishou.transform.write import (
     corpus_doc_ids,
     refresh_document_columns,
     remove_run_parts,
-    update_url_states,
     with_columns_of,
 )
 
@@ -155,41 +157,39 @@ def _texts_then(first: TextLookup, fallback: TextLookup) -> TextLookup:
     return lookup
 
 
-def assign_clusters(out: Path, new: NewDocuments) -> tuple[pa.Table, DedupIndex]:
-    """Match this run's new documents against the whole corpus, a chunk of doc_id order at a time.
-
-    Returns the cluster columns of every document in the corpus (doc_id and CLUSTER_COLUMNS) and
-    the updated (unsaved) index.
-    """
+def assign_clusters(out: Path, new: NewDocuments) -> DedupIndex:
+    """Match this run's new documents against the whole corpus, a chunk of doc_id order at a time;
+    returns the updated (unsaved) index."""
     documents = out / "documents"
     corpus_texts = parquet_text_lookup(documents) if documents.exists() else (lambda ids: {})
     index = DedupIndex.open(out / "state" / "dedup", _texts_then(new.texts, corpus_texts))
-    assignments: Mapping[str, ClusterAssignment] = {}
     for chunk in new.chunks(["doc_id", "text", "url", "published"]):
         check()
         published = [p and p.isoformat() for p in chunk.column("published").to_pylist()]
         columns = [chunk.column(name).to_pylist() for name in ("doc_id", "text", "url")]
-        assignments = index.update([DedupDoc(*values, when) for *values, when in zip(*columns, published)])
-    return _cluster_table(assignments or index.assignments()), index
+        index.add([DedupDoc(*values, when) for *values, when in zip(*columns, published)])
+    return index
 
 
-def _cluster_columns(assignment: ClusterAssignment) -> dict:
-    return {"dup_cluster": assignment.dup_cluster, "is_canonical": assignment.is_canonical,
-            "cluster_size": assignment.cluster_size, "dup_similarity": assignment.similarity}
+def cluster_table(index: DedupIndex, preferred: DocIds | None = None) -> pa.Table:
+    """doc_id and CLUSTER_COLUMNS of every indexed document, sorted by doc_id (as arrays: one row per
+    document of the corpus); a cluster's canonical member is a ``preferred`` one when it has any."""
+    doc_ids = index.doc_ids
+    columns = index.columns(None if preferred is None else preferred.isin(doc_ids))
+    return pa.table({
+        "doc_id": doc_ids,
+        "dup_cluster": pa.array(columns.dup_cluster, pa.string()),
+        "is_canonical": pa.array(columns.is_canonical, pa.bool_()),
+        "cluster_size": pa.array(columns.cluster_size, pa.int32()),
+        # rounded as ClusterAssignment.similarity is
+        "dup_similarity": pa.array([round(value, 4) for value in columns.similarity.tolist()], pa.float32()),
+    }).sort_by("doc_id")
 
 
-def _cluster_table(assignments: Mapping[str, ClusterAssignment]) -> pa.Table:
-    return run_columns_table({doc_id: _cluster_columns(a) for doc_id, a in assignments.items()}, CLUSTER_COLUMNS)
-
-
-def run_columns_table(columns: Mapping[str, Mapping], names: Iterable[str] = (*CLUSTER_COLUMNS, *VERSION_COLUMNS)
-                      ) -> pa.Table:
-    """doc_id and the ``names`` columns as a table sorted by doc_id, from doc_id -> {column: value}."""
-    doc_ids = sorted(columns)
-    table = {"doc_id": pa.array(doc_ids, pa.string())}
-    for name in names:
-        table[name] = pa.array([columns[d].get(name) for d in doc_ids], DOCUMENT_SCHEMA.field(name).type)
-    return pa.table(table)
+def run_columns(clusters: pa.Table, versions: pa.Table) -> pa.Table:
+    """The cluster columns of every indexed document with its version columns (null where it has none)."""
+    joined = clusters.join(versions, "doc_id", join_type="left outer")
+    return joined.select(["doc_id", *CLUSTER_COLUMNS, *VERSION_COLUMNS]).sort_by("doc_id")
 
 
 def _as_current(table: pa.Table) -> pa.Table:
@@ -219,27 +219,37 @@ class RunLedger:
             yield visit
 
 
-def _taken_back(stage: RunStage, corrected: Callable[[Visit], Visit]) -> set[str]:
-    """doc_ids whose only visits the input's corrections took back (a superseded response, a sitemap)."""
-    dropped, kept = set(), set()
-    for visit in stage.visits():
-        if visit.outcome == "document":
-            (kept if corrected(visit).outcome == "document" else dropped).add(visit.doc_id)
-    return dropped - kept
+def _taken_back(stage: RunStage, corrected: Callable[[Visit], Visit]) -> DocIds:
+    """doc_ids whose only visits the input's corrections took back (a superseded response, a sitemap).
+
+    Few are: the stage is read again to find which of them another visit keeps, rather than every
+    kept doc_id being held.
+    """
+
+    def documents() -> Iterator[tuple[str, bool]]:
+        for visit in stage.visits():
+            if visit.outcome == "document":
+                yield visit.doc_id, corrected(visit).outcome == "document"
+
+    dropped = {doc_id for doc_id, kept in documents() if not kept}
+    if dropped:
+        dropped -= {doc_id for doc_id, kept in documents() if kept and doc_id in dropped}
+    return DocIds.of(list(dropped))
 
 
 def _new_documents(out: Path, run_id: str, stage: RunStage, corrected: Callable[[Visit], Visit]) -> NewDocuments:
     """The run's staged documents that are not in the corpus yet (the corpus's doc_ids are let go after)."""
-    in_corpus = corpus_doc_ids(out, skip_run=run_id)
-    taken_back = _taken_back(stage, corrected) if corrected is not _unchanged else set()
-    return NewDocuments(stage, skip=lambda doc_id: doc_id in in_corpus or doc_id in taken_back)
+    skip = corpus_doc_ids(out, skip_run=run_id)
+    if corrected is not _unchanged:
+        skip |= _taken_back(stage, corrected)
+    return NewDocuments(stage, skip)
 
 
 @dataclass(frozen=True)
 class RunOutput:
     ledger: RunLedger  # every URL's final outcome
     documents: int  # the rows this run added
-    clusters: pa.Table  # cluster and version columns of every document in the corpus (``run_columns_table``)
+    clusters: pa.Table  # cluster and version columns of every document in the corpus (``run_columns``)
     written: dict[str, list[Path]]
     changes: dict[str, int]  # URLs this run made new, changed, gone, back
 
@@ -256,26 +266,29 @@ def write_run(out: Path, run_id: str, stage: RunStage, corrected: Callable[[Visi
     announce(f"writing the corpus into {out}")
     new = _new_documents(out, run_id, stage, corrected)
     check()
-    clusters, index = assign_clusters(out, new)
+    index = assign_clusters(out, new)
+    clusters = cluster_table(index)
     ledger = RunLedger(stage, corrected, new)
     today = datetime.now(UTC).date().isoformat()
     with RunFiles(out, run_id) as files:
         for chunk in new.chunks():
             check()
             files.documents.write(_as_current(with_columns_of(chunk, clusters)))
+        files.documents.close()  # its last row group is written out before the pages' fills up
         rows = (visit_row(visit, today, run_id) for visit in ledger)
         while part := list(itertools.islice(rows, PAGE_ROWS)):
             files.pages.write_rows(part)
         written = files.close()
     check()
     versions, written["urls"] = update_url_states(out, run_id, gone_after)
-    columns = {doc_id: _cluster_columns(a) | versions.columns.get(doc_id, {})
-               for doc_id, a in index.assignments(preferred=versions.current).items()}
+    clusters = cluster_table(index, preferred=versions.current)
+    # only the indexed documents' columns are refreshed (a document the index lacks keeps its row as it is)
+    indexed = versions.columns.filter(pc.is_in(versions.columns.column("doc_id"), value_set=clusters.column("doc_id")))
     check()
-    written["documents (cluster and version columns updated)"] = refresh_document_columns(out, columns)
+    written["documents (cluster and version columns updated)"] = refresh_document_columns(out, clusters, indexed)
     check()
     index.save()
-    return RunOutput(ledger, len(new), run_columns_table(columns), written, versions.changes(run_id))
+    return RunOutput(ledger, len(new), run_columns(clusters, indexed), written, versions.changes)
 
 
 @task(name="dedup-and-write", cache_policy=NO_CACHE)
@@ -291,7 +304,7 @@ def publish_report(out: Path, report: RunReport) -> None:
     """
     report.save()
     summary = asdict(report)
-    corpus = read_corpus(out, summary, dataset_card.DOCUMENT_COLUMNS, dataset_card.PAGE_COLUMNS)
+    corpus = read_corpus(out, summary)
     write_report_html(out, summary, corpus)
     dataset_card.write_dataset_card(out, summary, corpus)
     for key, rows in corpus.tables.items():

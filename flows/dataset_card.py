@@ -10,18 +10,19 @@ the folder with the declared types.
 from __future__ import annotations
 
 import os
-import statistics
-from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import yaml
 
+from cuishou.flows.corpus_figures import CorpusRead, DocumentFigures, PageFigures, read_corpus
 from cuishou.flows.escape import markdown_code
-from cuishou.flows.report_html import CorpusRead, read_table, tag_rows
 from cuishou.transform.dedup import CONTAINMENT_THRESHOLD, JACCARD_THRESHOLD, SHINGLE_SIZE
 from cuishou.transform.quality import FULL_LENGTH_HAN, GAP_SATURATION, SPIN_SATURATION, WEIGHTS
 from cuishou.transform.schema import (
@@ -37,11 +38,6 @@ from cuishou.transform.schema import (
 from cuishou.transform.write import URL_TABLE, write_text_atomic
 
 PRETTY_NAME = "cuishou: Chinese debt-collection advice pages (催收)"
-DOCUMENT_COLUMNS = [
-    "host", "dup_cluster", "is_canonical", "is_current", "products", "channels", "topics", "language", "quality_score",
-    "pipeline_version",
-]
-PAGE_COLUMNS = ["host", "run_id", "fetched_at"]
 TOP_HOSTS = 50  # rows of the by-host table
 SIZE_CATEGORIES = [
     (1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
@@ -136,34 +132,29 @@ def markdown_table(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
-def counts_section(documents: pa.Table, pages: pa.Table, url_states: pa.Table, tags: list[dict]) -> str:
-    """Documents, current and canonical documents, clusters, URLs; per host and per tag (``tags``: rows of
-    ``tag_rows``)."""
-    clusters = Counter(documents.column("dup_cluster").to_pylist())
-    canonical = Counter(h for h, c in zip(documents.column("host").to_pylist(),
-                                          documents.column("is_canonical").to_pylist()) if c)
-    per_host = Counter(documents.column("host").to_pylist())
-    urls = Counter(pages.column("host").to_pylist())
+def counts_section(documents: DocumentFigures, pages: PageFigures, url_states: pa.Table) -> str:
+    """Documents, current and canonical documents, clusters, URLs; per host and per tag."""
+    clusters = documents.cluster_sizes
+    per_host, canonical, urls = documents.hosts, documents.canonical_hosts, pages.hosts
     hosts = sorted(urls | per_host, key=lambda h: (-per_host[h], h))
     host_rows = [[markdown_code(h), per_host[h], canonical[h], urls[h]] for h in hosts[:TOP_HOSTS]]
     more = f"\n\nand {len(hosts) - TOP_HOSTS:,} more hosts." if len(hosts) > TOP_HOSTS else ""
-    tag_table = [[r["facet"], r["tag"], r["documents"], r["canonical"]] for r in tags]
-    languages = ", ".join(f"{lang} {n}" for lang, n in Counter(documents.column("language").to_pylist()).most_common())
+    tag_table = [[r["facet"], r["tag"], r["documents"], r["canonical"]] for r in documents.tags]
+    languages = ", ".join(f"{lang} {n}" for lang, n in documents.languages.most_common())
     return f"""## Counts
 
 | | |
 | --- | --- |
-| documents | {documents.num_rows:,} |
-| current documents (`is_current`: one per page online at the last run) | \
-{sum(documents.column("is_current").to_pylist()):,} |
+| documents | {documents.rows:,} |
+| current documents (`is_current`: one per page online at the last run) | {documents.current:,} |
 | canonical documents (one per near-duplicate cluster) | {sum(canonical.values()):,} |
-| near-duplicate clusters | {len(clusters):,} ({sum(n > 1 for n in clusters.values()):,} with two or more documents, \
-{sum(n for n in clusters.values() if n > 1):,} documents in them) |
+| near-duplicate clusters | {clusters.total():,} ({sum(n for size, n in clusters.items() if size > 1):,} with two or \
+more documents, {sum(size * n for size, n in clusters.items() if size > 1):,} documents in them) |
 | hosts | {len(per_host):,} |
 | languages | {languages or "none"} |
 | URLs documented (`urls`) | {url_states.num_rows:,} ({url_states.column("gone_since").null_count:,} live, \
 {url_states.num_rows - url_states.column("gone_since").null_count:,} gone) |
-| URLs in `pages` (all runs) | {pages.num_rows:,} |
+| URLs in `pages` (all runs) | {pages.rows:,} |
 
 ### By host
 
@@ -177,9 +168,9 @@ A document counts once per tag; a document can have several tags of a facet, or 
 """
 
 
-def build_section(documents: pa.Table, pages: pa.Table, report: dict) -> str:
+def build_section(documents: DocumentFigures, pages: PageFigures, report: dict) -> str:
     """How the rows were made: the pipeline, its versions, and the runs that wrote them."""
-    versions = Counter(documents.column("pipeline_version").to_pylist()).most_common()
+    versions = documents.pipeline_versions.most_common()
     runs = run_rows(pages)
     return f"""## How it was built
 
@@ -212,16 +203,14 @@ Runs that wrote this folder (the latest: {markdown_code(report.get("run_id", "")
 """
 
 
-def run_rows(pages: pa.Table) -> list[list]:
+def run_rows(pages: PageFigures) -> list[list]:
     """Per run in the pages ledger: URLs met and the span of its responses."""
-    times: dict[str, list] = {}
-    for run, fetched_at in zip(pages.column("run_id").to_pylist(), pages.column("fetched_at").to_pylist()):
-        times.setdefault(run, []).append(fetched_at)
-    rows = []
-    for run, stamps in sorted(times.items()):
-        known = sorted(t.strftime("%Y-%m-%d %H:%M:%S") for t in stamps if t is not None) or [""]
-        rows.append([markdown_code(run), len(stamps), known[0], known[-1]])
-    return rows
+    return [[markdown_code(run), met, _stamp(first), _stamp(last)]
+            for run, (met, first, last) in sorted(pages.runs.items())]
+
+
+def _stamp(when: datetime | None) -> str:
+    return when.strftime("%Y-%m-%d %H:%M:%S") if when is not None else ""
 
 
 def fields_section() -> str:
@@ -278,11 +267,11 @@ pages = load_dataset(os.getcwd(), "pages", split="train")     # the per-URL ledg
 """
 
 
-def quality_section(documents: pa.Table) -> str:
-    scores = documents.column("quality_score").to_pylist()
-    spread = (f"In this folder: median {statistics.median(scores):.2f}, "
-              f"{sum(s >= 0.8 for s in scores):,} of {len(scores):,} documents at 0.8 or more."
-              if scores else "")
+def quality_section(documents: DocumentFigures) -> str:
+    scores = documents.quality
+    spread = (f"In this folder: median {np.median(scores):.2f}, "
+              f"{int((scores >= 0.8).sum()):,} of {scores.size:,} documents at 0.8 or more."
+              if scores.size else "")
     return f"""## Quality signals
 
 Two defects of this genre pass the usual web-text filters, so each document carries signals for them:
@@ -321,26 +310,27 @@ _MADE_UP = ("come from test sites (hosts under domains reserved for testing, suc
             "publishers' pages")
 
 
-def licence_caveat(documents: pa.Table) -> str:
-    """Where the texts come from: publishers' pages, or test sites (the bundled sample is one)."""
-    hosts = documents.column("host").to_pylist()
-    test = sum(is_test_host(host) for host in hosts)
+def licence_caveat(hosts: Mapping[str, int]) -> str:
+    """Where the texts come from: publishers' pages, or test sites (the bundled sample is one);
+    ``hosts``: documents per host."""
+    test = sum(n for host, n in hosts.items() if is_test_host(host))
+    documents = sum(hosts.values())
     if not test:
         origin = _PUBLISHED
-    elif test == len(hosts):
+    elif test == documents:
         origin = f"All {test:,} documents {_MADE_UP}."
     else:
-        origin = f"{test:,} of {len(hosts):,} documents {_MADE_UP}. Of the others: {_PUBLISHED}"
+        origin = f"{test:,} of {documents:,} documents {_MADE_UP}. Of the others: {_PUBLISHED}"
     return f"- **Licence: other.** {origin}\n  The metadata (tags, signals, clusters) is the pipeline's output."
 
 
-def caveats_section(documents: pa.Table) -> str:
+def caveats_section(documents: DocumentFigures) -> str:
     tag_accuracy = "; ".join(
         f"{facet} P {p:.3f} / R {r:.3f} / F1 {f1:.3f}" for facet, (p, r, f1) in TAG_ACCURACY.items()
     )
     return f"""## Licence and caveats
 
-{licence_caveat(documents)}
+{licence_caveat(documents.hosts)}
 - **Personal information may appear**: names, phone numbers or case details in articles and
   especially in `comments` (user-generated). Filter or mask before publishing derived data.
 - **Not legal advice, and not always correct.** Pages come from content farms of this genre,
@@ -363,23 +353,22 @@ def caveats_section(documents: pa.Table) -> str:
 
 def render_dataset_card(out: Path, report: dict) -> str:
     """The whole card for the corpus in ``out``; ``report`` is the latest run's report (``out/runs/``)."""
-    documents = read_table(out / "documents", DOCUMENT_COLUMNS)
-    pages = read_table(out / "pages", PAGE_COLUMNS)
-    return _render_dataset_card(out, report, documents, pages, tag_rows(documents))
+    return _render_dataset_card(out, report, read_corpus(out, report))
 
 
-def _render_dataset_card(out: Path, report: dict, documents: pa.Table, pages: pa.Table, tags: list[dict]) -> str:
-    """The card from the corpus already read: every run's documents and pages, with at least the columns above."""
+def _render_dataset_card(out: Path, report: dict, corpus: CorpusRead) -> str:
+    """The card from the corpus already read for the run report."""
+    documents, pages = corpus.documents, corpus.pages
     metadata = front_matter(table_size(out / "documents"), table_size(out / "pages"), table_size(out / "urls"))
     header = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False)
-    summary = (f"{documents.num_rows:,} Chinese web pages of debt-collection advice "
+    summary = (f"{documents.rows:,} Chinese web pages of debt-collection advice "
                "(微粒贷/借呗/花呗/信用卡/网贷 逾期, 上门/电话/短信催收, borrowers' rights), "
                "cleaned of the genre's junk, clustered into near-duplicates, tagged, and scored for quality; "
                "plus `pages`, the ledger of every URL the crawl met and how it ended.")
     sections = [
         f"---\n{header}---\n\n# {PRETTY_NAME}\n\n{summary}\n",
         build_section(documents, pages, report),
-        counts_section(documents, pages, pq.read_table(out / URL_TABLE, columns=["gone_since"]), tags),
+        counts_section(documents, pages, pq.read_table(out / URL_TABLE, columns=["gone_since"])),
         fields_section(), LOADING,
         quality_section(documents), caveats_section(documents),
     ]
@@ -389,9 +378,6 @@ def _render_dataset_card(out: Path, report: dict, documents: pa.Table, pages: pa
 def write_dataset_card(out: Path, report: dict, corpus: CorpusRead | None = None) -> Path:
     """Write ``out/README.md`` atomically (temporary file, then rename).
 
-    ``corpus``: the corpus already read for the run report (``read_corpus`` with this card's columns too).
+    ``corpus``: the corpus already read for the run report (``read_corpus``).
     """
-    if corpus is None:
-        return write_text_atomic(out / "README.md", render_dataset_card(out, report))
-    card = _render_dataset_card(out, report, corpus.documents, corpus.pages, corpus.tables["tags"])
-    return write_text_atomic(out / "README.md", card)
+    return write_text_atomic(out / "README.md", _render_dataset_card(out, report, corpus or read_corpus(out, report)))

@@ -5,16 +5,13 @@ offline and is safe to publish: every page-derived string (titles, URLs, reasons
 the only links are the changed pages' own http(s) addresses (no referrer is sent). The
 charts are inline SVG drawn here, so the report needs no plotting library; every chart has aria
 labels and a table with the same numbers. ``report_tables`` gives those tables as plain rows, for
-Prefect table artifacts. ``read_corpus`` reads what the report (and the dataset card) are made of
-once per run.
+Prefect table artifacts. What the report (and the dataset card) show of the corpus is read once
+per run (``flows.corpus_figures.read_corpus``).
 """
 
 from __future__ import annotations
 
 import math
-import statistics
-from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -22,27 +19,20 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
-import pyarrow.parquet as pq
 
-from cuishou.extract.visits import OUTCOMES
+from cuishou.flows.corpus_figures import (
+    FACETS,
+    CorpusRead,
+    DocumentFigures,
+    fetch_offsets,
+    host_outcomes,
+    read_corpus,
+)
 from cuishou.transform.quality import FULL_LENGTH_HAN
-from cuishou.transform.versions import CHANGES
-from cuishou.transform.write import URL_TABLE, write_text_atomic
+from cuishou.transform.write import write_text_atomic
 
-DOCUMENT_COLUMNS = [
-    "doc_id", "url", "host", "title", "dup_cluster", "is_canonical", "is_current", "cluster_size", "products",
-    "channels", "topics", "removed", "text_chars", "removed_share", "scrubbed_gaps", "spin_density", "quality_score",
-]
-PAGE_COLUMNS = ["host", "outcome", "attempts", "fetched_at"]
-FACETS = ("products", "channels", "topics")
-ERROR_OUTCOMES = ("http_error", "fetch_error", "extract_error", "decode_error", "too_complex")
-QUALITY_BINS = 10
-TOP_ROWS = 8  # rows of the document tables (largest clusters, lowest scores)
 TOP_BARS = 12  # bars of the drop-reason chart; the table under it has them all
 TOP_HOSTS = 20  # hosts drawn in the host charts, by URLs met
-CHANGED_LINKS = 25  # pages listed per kind of change (urls/ has them all)
 DOTS_PER_HOST = 400  # responses drawn per host in the timeline (evenly sampled beyond)
 CLUSTER_BUCKETS = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 10), (11, 20), (21, 50), (51, math.inf)]
 
@@ -64,206 +54,9 @@ def outcome_colour(outcome: str) -> str:
 # ---------------------------------------------------------------- data
 
 
-def read_table(folder: Path, columns: list[str]) -> pa.Table:
-    """Columns of a corpus table: every run's files, Hive partitions."""
-    return ds.dataset(folder, format="parquet", partitioning="hive").to_table(columns=columns)
-
-
-@dataclass(frozen=True)
-class CorpusRead:
-    """The corpus as the report and the dataset card use it, read once per run."""
-
-    documents: pa.Table  # the whole corpus's documents (all runs)
-    pages: pa.Table  # every run's pages
-    run_pages: list[dict]  # the pages this run met (PAGE_COLUMNS), as rows
-    tables: dict[str, list[dict]]  # see report_tables
-    changes: list[dict]  # the URLs this run made new, changed, gone or back, with their current title
-
-
-def read_corpus(
-    out: Path, report: dict, document_columns: Iterable[str] = (), page_columns: Iterable[str] = ()
-) -> CorpusRead:
-    """Documents and pages, each read once, with the report's columns and any others a caller also needs.
-
-    The corpus keeps every run's ledger: this run's pages (whose outcomes the report counts) are picked in memory.
-    """
-    documents = read_table(out / "documents", list(dict.fromkeys([*DOCUMENT_COLUMNS, *document_columns])))
-    pages = read_table(out / "pages", list(dict.fromkeys([*PAGE_COLUMNS, "run_id", *page_columns])))
-    this_run = pages.filter(pc.equal(pages.column("run_id"), str(report["run_id"])))
-    run_pages = this_run.select(PAGE_COLUMNS).to_pylist()
-    changes = changed_urls(out, str(report["run_id"]), documents)
-    return CorpusRead(documents, pages, run_pages, _tables(documents, run_pages, report), changes)
-
-
-def changed_urls(out: Path, run_id: str, documents: pa.Table) -> list[dict]:
-    """The URLs whose last change (urls/) this run made, in CHANGES order then by URL, with their current title."""
-    if not (out / URL_TABLE).exists():
-        return []
-    urls = pq.read_table(out / URL_TABLE, columns=["url", "current_doc_id", "last_change", "last_change_run"])
-    urls = urls.filter(pc.equal(urls.column("last_change_run"), run_id))
-    titles = dict(zip(documents.column("doc_id").to_pylist(), documents.column("title").to_pylist()))
-    rows = [{"change": r["last_change"], "url": r["url"], "title": titles.get(r["current_doc_id"])}
-            for r in urls.to_pylist()]
-    return sorted(rows, key=lambda r: (CHANGES.index(r["change"]), r["url"]))
-
-
-def outcome_rows(pages: list[dict]) -> list[dict]:
-    counts = Counter(page["outcome"] for page in pages)
-    return [{"outcome": o, "pages": n, "meaning": OUTCOMES.get(o, "")} for o, n in counts.most_common()]
-
-
-def drop_reason_rows(report: dict) -> list[dict]:
-    """The run report's "outcome: reason" counts, split back into their two parts."""
-    rows = []
-    for key, count in sorted(report.get("dropped", {}).items(), key=lambda kv: (-kv[1], kv[0])):
-        outcome, _, reason = key.partition(": ")
-        rows.append({"outcome": outcome, "reason": reason, "pages": count})
-    return rows
-
-
-def removed_rows(documents: pa.Table) -> list[dict]:
-    """Junk spans removed by cleaning, per rule: spans, characters, documents affected, commonest span."""
-    removed = documents.column("removed").combine_chunks()
-    spans = pc.list_flatten(removed)
-    table = pa.table({
-        "rule": pc.struct_field(spans, "rule"),
-        "text": pc.struct_field(spans, "text"),
-        "chars": pc.utf8_length(pc.struct_field(spans, "text")),
-        "doc": pc.list_parent_indices(removed),
-    })
-    grouped = table.group_by("rule").aggregate([("chars", "count"), ("chars", "sum"), ("doc", "count_distinct")])
-    examples = commonest_text(table)
-    rows = [
-        {"rule": r["rule"], "spans": r["chars_count"], "characters": r["chars_sum"] or 0,
-         "documents": r["doc_count_distinct"], "example": examples[r["rule"]]}
-        for r in grouped.to_pylist()
-    ]
-    return sorted(rows, key=lambda r: (-r["characters"], r["rule"]))
-
-
-def commonest_text(spans: pa.Table, max_chars: int = 40) -> dict[str, str]:
-    """Per rule, the span it removed most often (shortened): shows what the rule actually catches."""
-    counted = spans.group_by(["rule", "text"]).aggregate([("chars", "count")])
-    examples: dict[str, str] = {}
-    for row in counted.sort_by([("chars_count", "descending"), ("text", "ascending")]).to_pylist():
-        text = " ".join((row["text"] or "").split())
-        examples.setdefault(row["rule"], text if len(text) <= max_chars else text[:max_chars] + "…")
-    return examples
-
-
-def cluster_size_rows(documents: pa.Table) -> list[dict]:
-    sizes = Counter(Counter(documents.column("dup_cluster").to_pylist()).values())
-    return [{"cluster_size": size, "clusters": n, "documents": size * n} for size, n in sorted(sizes.items())]
-
-
-def tag_rows(documents: pa.Table) -> list[dict]:
-    """Documents per tag, all and canonical only (a tag counts once per document)."""
-    canonical = documents.column("is_canonical").to_pylist()
-    rows = []
-    for facet in FACETS:
-        every, kept = Counter(), Counter()
-        for tags, is_canonical in zip(documents.column(facet).to_pylist(), canonical):
-            every.update(set(tags))
-            kept.update(set(tags) if is_canonical else ())
-        rows += [{"facet": facet, "tag": t, "documents": n, "canonical": kept[t]} for t, n in every.most_common()]
-    return rows
-
-
-def host_rows(pages: list[dict]) -> list[dict]:
-    """Per host, this run: URLs, documents, errors, retries and when its responses came."""
-    times, counts = defaultdict(list), defaultdict(Counter)
-    for page in pages:
-        counts[page["host"]]["urls"] += 1
-        counts[page["host"]]["documents"] += page["outcome"] == "document"
-        counts[page["host"]]["errors"] += page["outcome"] in ERROR_OUTCOMES
-        counts[page["host"]]["retries"] += max(0, (page["attempts"] or 0) - 1)
-        if page["fetched_at"]:
-            times[page["host"]].append(page["fetched_at"])
-    return [
-        {"host": host, "urls": c["urls"], "documents": c["documents"], "errors": c["errors"],
-         "retries": c["retries"], **fetch_timing(times[host])}
-        for host, c in sorted(counts.items())
-    ]
-
-
-def fetch_timing(times: list[datetime]) -> dict:
-    """First and last fetch, their distance and the median gap between fetches (politeness shows here)."""
-    if not times:
-        return {"first_fetch": None, "last_fetch": None, "span_s": 0.0, "median_gap_s": 0.0}
-    ordered = sorted(times)
-    gaps = [(b - a).total_seconds() for a, b in zip(ordered, ordered[1:])]
-    return {
-        "first_fetch": ordered[0].isoformat(timespec="seconds"),
-        "last_fetch": ordered[-1].isoformat(timespec="seconds"),
-        "span_s": round((ordered[-1] - ordered[0]).total_seconds(), 3),
-        "median_gap_s": round(statistics.median(gaps), 3) if gaps else 0.0,
-    }
-
-
-def quality_rows(documents: pa.Table) -> list[dict]:
-    """quality_score histogram in tenths (1.0 falls in the last bin)."""
-    scores = documents.column("quality_score").to_pylist()
-    bins = Counter(min(int(score * QUALITY_BINS), QUALITY_BINS - 1) for score in scores)
-    return [
-        {"quality_score": f"{b / QUALITY_BINS:.1f}–{(b + 1) / QUALITY_BINS:.1f}", "documents": bins[b]}
-        for b in range(QUALITY_BINS)
-    ]
-
-
 def report_tables(out: Path, report: dict) -> dict[str, list[dict]]:
     """The report's key tables as plain rows, keyed by a Prefect-artifact-safe name (lowercase-with-dashes)."""
     return read_corpus(out, report).tables
-
-
-def _tables(documents: pa.Table, pages: list[dict], report: dict) -> dict[str, list[dict]]:
-    return {
-        "outcomes": outcome_rows(pages),
-        "drop-reasons": drop_reason_rows(report),
-        "removed-by-rule": removed_rows(documents),
-        "duplicate-clusters": cluster_size_rows(documents),
-        "tags": tag_rows(documents),
-        "hosts": host_rows(pages),
-        "quality-scores": quality_rows(documents),
-    }
-
-
-def largest_clusters(documents: pa.Table) -> list[dict]:
-    """The biggest near-duplicate clusters, named by their canonical document."""
-    hosts = defaultdict(set)
-    for cluster, host in zip(documents.column("dup_cluster").to_pylist(), documents.column("host").to_pylist()):
-        hosts[cluster].add(host)
-    in_clusters = pc.and_(documents.column("is_canonical"), pc.greater(documents.column("cluster_size"), 1))
-    canonical = documents.filter(in_clusters)
-    top = canonical.sort_by([("cluster_size", "descending"), ("url", "ascending")]).slice(0, TOP_ROWS)
-    return [
-        {"canonical_title": r["title"], "url": r["url"], "documents": r["cluster_size"],
-         "hosts": len(hosts[r["dup_cluster"]])}
-        for r in top.select(["cluster_size", "dup_cluster", "title", "url"]).to_pylist()
-    ]
-
-
-def lowest_quality(documents: pa.Table) -> list[dict]:
-    """The documents a reader should look at first, with the signals that lowered their score."""
-    columns = ["title", "host", "quality_score", "spin_density", "scrubbed_gaps", "removed_share"]
-    top = documents.sort_by([("quality_score", "ascending"), ("url", "ascending")]).slice(0, TOP_ROWS)
-    return top.select(columns).to_pylist()
-
-
-def fetch_offsets(pages: list[dict], hosts: list[str]) -> tuple[dict[str, list[tuple[float, str]]], float]:
-    """Per host, (seconds since the run's first response, outcome) of its responses; and the run's span.
-
-    A host with more than DOTS_PER_HOST responses is sampled evenly, so a big crawl stays a small page.
-    """
-    rows = [p for p in pages if p["fetched_at"]]
-    if not rows:
-        return {}, 0.0
-    start = min(p["fetched_at"] for p in rows)
-    offsets = {host: [] for host in hosts}
-    for page in sorted(rows, key=lambda p: p["fetched_at"]):
-        if page["host"] in offsets:
-            offsets[page["host"]].append(((page["fetched_at"] - start).total_seconds(), page["outcome"]))
-    sampled = {h: points[:: math.ceil(len(points) / DOTS_PER_HOST)] for h, points in offsets.items() if points}
-    return sampled, max((p["fetched_at"] - start).total_seconds() for p in rows)
 
 
 def cluster_columns(rows: list[dict]) -> list[tuple[str, int]]:
@@ -490,16 +283,15 @@ def split(left: str, right: str) -> str:
     return f'<div class="split"><div>{left}</div><div>{right}</div></div>'
 
 
-def headline(report: dict, tables: dict[str, list[dict]], documents: pa.Table) -> str:
+def headline(report: dict, tables: dict[str, list[dict]], documents: DocumentFigures) -> str:
     """The key numbers as tiles: this run's, then the corpus's."""
     removed = sum(r["characters"] for r in tables["removed-by-rule"])
-    extracted = removed + (pc.sum(documents.column("text_chars")).as_py() or 0)
-    hosts = len(set(documents.column("host").to_pylist()))
+    extracted = removed + documents.text_chars
     tiles = [
         ("URLs met", report.get("urls_met", 0), f"{number(report.get('pages_fetched', 0))} fetched this run"),
         ("new documents", report.get("documents", 0), "written by this run"),
-        ("corpus documents", documents.num_rows,
-         f"{number(pc.sum(documents.column('is_current')).as_py() or 0)} current, from {hosts} hosts"),
+        ("corpus documents", documents.rows,
+         f"{number(documents.current)} current, from {len(documents.hosts)} hosts"),
         ("canonical documents", report.get("canonical_documents", 0), "one per cluster"),
         ("duplicate clusters", report.get("duplicate_clusters", 0),
          f"{number(report.get('documents_in_duplicate_clusters', 0))} documents in them"),
@@ -544,17 +336,16 @@ def page_link(url: str, title: str | None) -> str:
     return f'<a href="{escape(url, quote=True)}" rel="noreferrer">{label}</a>'
 
 
-def changes_section(changes: list[dict], report: dict) -> str:
+def changes_section(changes: dict[str, tuple[int, list[dict]]], report: dict) -> str:
     """The URLs this run made new, changed, gone or back: counts, and links to the first of each."""
-    by_change = {change: [r for r in changes if r["change"] == change] for change in CHANGES}
-    counts = "".join(f'<div class="tile"><div class="tile-value">{number(len(rows))}</div>'
+    counts = "".join(f'<div class="tile"><div class="tile-value">{number(count)}</div>'
                      f'<div class="tile-label">{change}</div><div class="tile-note">{escape(CHANGE_MEANINGS[change])}'
-                     "</div></div>" for change, rows in by_change.items())
+                     "</div></div>" for change, (count, _) in changes.items())
     lists = []
-    for change, rows in by_change.items():
+    for change, (count, rows) in changes.items():
         if rows:
-            items = "".join(f"<li>{page_link(r['url'], r['title'])}</li>" for r in rows[:CHANGED_LINKS])
-            hidden = len(rows) - CHANGED_LINKS
+            items = "".join(f"<li>{page_link(r['url'], r['title'])}</li>" for r in rows)
+            hidden = count - len(rows)
             more = f'<p class="empty">and {number(hidden)} more</p>' if hidden > 0 else ""
             lists.append(f'<div><h3>{change}</h3><ol class="changed">{items}</ol>{more}</div>')
     run_id = str(report["run_id"])
@@ -603,14 +394,14 @@ def tag_section(tables: dict[str, list[dict]]) -> str:
                 f'<div class="facets">{"".join(charts)}</div>', html_table(tables["tags"], "Table: tags"), wide=True)
 
 
-def host_section(tables: dict[str, list[dict]], pages: list[dict]) -> str:
-    per_host = Counter((page["host"], page["outcome"]) for page in pages)
+def host_section(tables: dict[str, list[dict]], pages: pa.Table) -> str:
+    per_host = host_outcomes(pages)
     outcomes = [r["outcome"] for r in tables["outcomes"]]
     busiest = sorted(tables["hosts"], key=lambda r: (-r["urls"], r["host"]))[:TOP_HOSTS]
     bars = [Bar(r["host"], tuple(Segment(o, per_host[r["host"], o], outcome_colour(o))
                                  for o in outcomes if per_host[r["host"], o]))
             for r in busiest]
-    offsets, span = fetch_offsets(pages, [r["host"] for r in busiest])
+    offsets, span = fetch_offsets(pages, [r["host"] for r in busiest], DOTS_PER_HOST)
     return card("Hosts: outcomes and timings",
                 "URLs per host by outcome, and when each response arrived (politeness delays show as gaps)"
                 + shown_of(len(tables["hosts"]), TOP_HOSTS),
@@ -698,7 +489,7 @@ def render_report_html(out: Path, report: dict) -> str:
 def _render_report_html(out: Path, report: dict, corpus: CorpusRead) -> str:
     run_id = str(report["run_id"])
     started = run_time(run_id)
-    documents, pages, tables = corpus.documents, corpus.run_pages, corpus.tables
+    documents, tables = corpus.documents, corpus.tables
     body = "".join([
         f"<header><h1>cuishou corpus report</h1><p>run {escape(run_id)}{' · ' + escape(started) if started else ''} · "
         f"{report.get('seconds', 0):.1f} s · <code>{escape(str(out))}</code></p></header>",
@@ -707,10 +498,10 @@ def _render_report_html(out: Path, report: dict, corpus: CorpusRead) -> str:
         changes_section(corpus.changes, report),
         outcome_section(tables),
         junk_section(tables),
-        cluster_section(tables, largest_clusters(documents)),
+        cluster_section(tables, documents.largest_clusters),
         tag_section(tables),
-        host_section(tables, pages),
-        quality_section(tables, lowest_quality(documents)),
+        host_section(tables, corpus.run_pages),
+        quality_section(tables, documents.lowest_quality),
         "</div><footer>Changes, pages and hosts: this run. Documents, junk, clusters, tags and quality: the whole "
         "corpus after this run. Every number is also in the table under its chart.</footer>",
     ])

@@ -12,24 +12,26 @@ Nothing here imports Prefect: worker processes write their batches' parts themse
 
 from __future__ import annotations
 
-import bisect
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cuishou.extract.archive import WarcRef
 from cuishou.extract.visits import Visit
+from cuishou.transform.ids import DocIds, encoded
 from cuishou.transform.schema import DOCUMENT_SCHEMA
 from cuishou.transform.write import CLUSTER_COLUMNS, VERSION_COLUMNS
 
 STAGE_FOLDER = "stage"  # under DIR/state/
 DEDUP_CHUNK = 10_000  # new documents per dedup update: their texts are in memory together
-_BUFFERED_BYTES = 32 * 1024 * 1024  # rows held while regrouping before the largest chunk is written out
+_BUFFERED_BYTES = 8 * 1024 * 1024  # rows held while regrouping before the largest chunk is written out
 
 _TIMESTAMP = pa.timestamp("us", tz="UTC")
 VISIT_SCHEMA = pa.schema([
@@ -112,86 +114,87 @@ class NewDocuments:
     Chunks in doc_id order are what keeps the dedup index's cluster ids those of one update over
     all documents (a cluster's smallest doc_id always comes in its first chunk), whatever the
     order in which batches were staged: an interrupted and resumed crawl gives the same corpus.
+
+    The chunks are Arrow IPC streams: each part's rows go to their chunks' files as they are read,
+    so only a part and a few buffered slices are in memory (a Parquet writer would also keep
+    every row group's metadata, statistics of the texts included, until it closes). The doc_ids
+    are held as a ``DocIds`` array.
     """
 
-    def __init__(self, stage: RunStage, skip: Callable[[str], bool], chunk: int = DEDUP_CHUNK):
+    def __init__(self, stage: RunStage, skip: DocIds, chunk: int = DEDUP_CHUNK):
         self.folder = stage.folder
-        self.ids = sorted(self._wanted_ids(stage, skip))
-        self._bounds = self.ids[chunk::chunk]  # the first doc_id of each chunk after the first
-        self.paths = [self.folder / f"new-{number:05d}.parquet" for number in range(len(self._bounds) + 1)]
+        self.ids = DocIds.of(*self._staged_ids(stage)) - skip
+        self._bounds = self.ids.bounds(chunk)
+        self.paths = [self.folder / f"new-{number:05d}.arrow" for number in range(self._bounds.size + 1)]
         self._regroup(stage)
 
     @staticmethod
-    def _wanted_ids(stage: RunStage, skip: Callable[[str], bool]) -> set[str]:
-        wanted: set[str] = set()
+    def _staged_ids(stage: RunStage) -> Iterator[np.ndarray]:
         for part in stage.document_parts():
-            wanted.update(d for d in pq.read_table(part, columns=["doc_id"]).column("doc_id").to_pylist()
-                          if not skip(d))
-        return wanted
+            yield encoded(pq.read_table(part, columns=["doc_id"]).column("doc_id"))
 
-    def _chunk_of(self, doc_id: str) -> int:
-        return bisect.bisect_right(self._bounds, doc_id)
+    def _chunk_of(self, ids: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self._bounds, ids, side="right")
 
     def _regroup(self, stage: RunStage) -> None:
-        """Copy each wanted row once into its chunk's file, holding at most ~_BUFFERED_BYTES of rows."""
-        wanted = set(self.ids)
+        """Copy each wanted row once into its chunk's file, buffering at most ~_BUFFERED_BYTES of rows."""
+        taken = np.zeros(len(self.ids), dtype=bool)  # a doc_id staged twice is written once, as first met
         buffers: list[list[pa.Table]] = [[] for _ in self.paths]
-        sizes = [0] * len(self.paths)  # bytes buffered per chunk, kept as they change (summing anew is quadratic)
-        writers: dict[int, pq.ParquetWriter] = {}
+        sizes = np.zeros(len(self.paths), dtype=np.int64)
+        options = pa.ipc.IpcWriteOptions(compression="zstd")
+        with ExitStack() as files:
+            writers = [files.enter_context(pa.ipc.new_stream(path, STAGED_DOCUMENT_SCHEMA, options=options))
+                       for path in self.paths]
 
-        def flush(number: int) -> None:
-            if number not in writers:
-                writers[number] = pq.ParquetWriter(self.paths[number], STAGED_DOCUMENT_SCHEMA, compression="zstd",
-                                                   compression_level=1)
-            writers[number].write_table(pa.concat_tables(buffers[number]))
-            buffers[number], sizes[number] = [], 0
+            def flush(number: int) -> None:
+                for piece in buffers[number]:
+                    writers[number].write_table(piece)
+                buffers[number], sizes[number] = [], 0
 
-        try:
             for part in stage.document_parts():
                 table = pq.read_table(part, schema=STAGED_DOCUMENT_SCHEMA)
-                keep, chunks = [], []
-                for row, doc_id in enumerate(table.column("doc_id").to_pylist()):
-                    if doc_id in wanted:
-                        wanted.discard(doc_id)  # a doc_id staged twice is written once
-                        keep.append(row)
-                        chunks.append(self._chunk_of(doc_id))
-                table = table.take(pa.array(keep, pa.int64()))
-                for number in sorted(set(chunks)):
-                    rows = table.filter(pa.array([c == number for c in chunks]))
-                    buffers[number].append(rows)
-                    sizes[number] += rows.nbytes
-                while sum(sizes) > _BUFFERED_BYTES:
-                    flush(max(range(len(sizes)), key=sizes.__getitem__))
-            for number, buffer in enumerate(buffers):
-                if buffer or number not in writers:
-                    buffers[number] = buffer or [STAGED_DOCUMENT_SCHEMA.empty_table()]
-                    flush(number)
-        finally:
-            for writer in writers.values():
-                writer.close()
+                ids = encoded(table.column("doc_id"))
+                wanted = np.flatnonzero(self.ids.isin(ids))
+                positions = self.ids.positions(ids[wanted])
+                _, first = np.unique(positions, return_index=True)
+                keep = np.sort(first[~taken[positions[first]]])
+                taken[positions[keep]] = True
+                rows, chunks = wanted[keep], self._chunk_of(ids[wanted[keep]])
+                for number in np.unique(chunks).tolist():
+                    piece = table.take(pa.array(rows[chunks == number]))
+                    buffers[number].append(piece)
+                    sizes[number] += piece.nbytes
+                while sizes.sum() > _BUFFERED_BYTES:
+                    flush(int(sizes.argmax()))
+            for number in range(len(self.paths)):
+                flush(number)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def __contains__(self, doc_id: str) -> bool:
-        position = bisect.bisect_left(self.ids, doc_id)
-        return position < len(self.ids) and self.ids[position] == doc_id
+        return doc_id in self.ids
+
+    def _read(self, number: int, columns: list[str] | None) -> pa.Table:
+        fields = None if columns is None else [STAGED_DOCUMENT_SCHEMA.get_field_index(name) for name in columns]
+        with pa.ipc.open_stream(self.paths[number], options=pa.ipc.IpcReadOptions(included_fields=fields)) as reader:
+            return reader.read_all()
 
     def chunks(self, columns: list[str] | None = None) -> Iterator[pa.Table]:
         """The chunks in doc_id order, each sorted by doc_id."""
-        for path in self.paths:
-            yield pq.read_table(path, columns=columns, schema=STAGED_DOCUMENT_SCHEMA).sort_by("doc_id")
+        for number in range(len(self.paths)):
+            yield self._read(number, columns).sort_by("doc_id")
 
     def texts(self, doc_ids: Sequence[str]) -> Mapping[str, str]:
         """doc_id -> text for those of ``doc_ids`` that are new documents of this run (each chunk read once)."""
-        by_chunk: dict[int, list[str]] = {}
-        for doc_id in doc_ids:
-            if doc_id in self:
-                by_chunk.setdefault(self._chunk_of(doc_id), []).append(doc_id)
+        ids = encoded(doc_ids)
+        new = self.ids.isin(ids)
+        chunks = self._chunk_of(ids[new])
         found: dict[str, str] = {}
-        for number, ids in sorted(by_chunk.items()):
-            table = pq.read_table(self.paths[number], columns=["doc_id", "text"], schema=STAGED_DOCUMENT_SCHEMA)
-            table = table.filter(pc.is_in(table.column("doc_id"), pa.array(ids)))
+        for number in np.unique(chunks).tolist():
+            table = self._read(number, ["doc_id", "text"])
+            wanted = pa.array([d.decode() for d in ids[new][chunks == number].tolist()], pa.string())
+            table = table.filter(pc.is_in(table.column("doc_id"), value_set=wanted))
             found.update(zip(table.column("doc_id").to_pylist(), table.column("text").to_pylist()))
         return found
 

@@ -134,23 +134,49 @@ def first_state(row: PageRow, run_id: str) -> UrlState:
                     versions=1, unlinked_runs=0, unlinked_since=None, last_change="new", last_change_run=run_id)
 
 
-def run_time(pages: Iterable[PageRow]) -> datetime | None:
-    """When a run's evidence is from: its latest response (for an archive, the latest WARC-Date)."""
-    return max((row.fetched_at for row in pages if row.fetched_at is not None), default=None)
+class RunEvidence(NamedTuple):
+    """What a whole run says beyond each URL's own rows. A fold in parts (some URLs at a time) needs
+    it from all of the run's rows."""
+
+    time: datetime | None  # when its evidence is from: its latest response (for an archive, the latest WARC-Date)
+    hosts: dict[str, datetime]  # the hosts it crawled cleanly (see the module docstring), with their latest response
 
 
-def clean_hosts(pages: list[PageRow]) -> dict[str, datetime]:
-    """Hosts this run crawled cleanly (see the module docstring), with their latest response's time."""
-    if any(row.outcome == "archive_error" for row in pages):
-        return {}  # a cut archive lost records of every host after the cut
-    latest: dict[str, datetime] = {}
-    failed: set[str] = set()
-    for row in pages:
+class RunEvidenceBuilder:
+    """A run's evidence, row by row (the rows may be streamed, several runs' at once)."""
+
+    def __init__(self) -> None:
+        self.time: datetime | None = None
+        self.latest: dict[str, datetime] = {}
+        self.failed: set[str] = set()
+        self.cut = False
+
+    def add(self, row: PageRow) -> None:
+        at = row.fetched_at
+        if at is not None and (self.time is None or at > self.time):
+            self.time = at
+        self.cut = self.cut or row.outcome == "archive_error"
         if row.failed:
-            failed.add(row.host)
-        elif row.fetched_at is not None and row.status is not None and 200 <= row.status < 400:
-            latest[row.host] = max(latest.get(row.host, row.fetched_at), row.fetched_at)
-    return {host: at for host, at in latest.items() if host not in failed}
+            self.failed.add(row.host)
+        elif at is not None and row.status is not None and 200 <= row.status < 400:
+            self.latest[row.host] = max(self.latest.get(row.host, at), at)
+
+    def evidence(self) -> RunEvidence:
+        if self.cut:  # a cut archive lost records of every host after the cut
+            return RunEvidence(self.time, {})
+        return RunEvidence(self.time, {host: at for host, at in self.latest.items() if host not in self.failed})
+
+
+def run_evidence(pages: Iterable[PageRow]) -> RunEvidence:
+    builder = RunEvidenceBuilder()
+    for row in pages:
+        builder.add(row)
+    return builder.evidence()
+
+
+def clean_hosts(pages: Iterable[PageRow]) -> dict[str, datetime]:
+    """Hosts a run crawled cleanly, with their latest response's time (``RunEvidence.hosts``)."""
+    return run_evidence(pages).hosts
 
 
 def _latest_rows(pages: Iterable[PageRow]) -> dict[str, PageRow]:
@@ -159,9 +185,11 @@ def _latest_rows(pages: Iterable[PageRow]) -> dict[str, PageRow]:
 
 
 def fold_run(
-    states: Mapping[str, UrlState], pages: list[PageRow], run_id: str, gone_after: int = GONE_AFTER
+    states: Mapping[str, UrlState], pages: list[PageRow], run_id: str, gone_after: int = GONE_AFTER,
+    hosts: Mapping[str, datetime] | None = None,
 ) -> dict[str, UrlState]:
-    """The URL states after one run, from the states before it and the run's pages rows."""
+    """The URL states after one run, from the states before it and the run's pages rows; ``hosts``:
+    the run's clean hosts when ``pages`` are only some of its URLs (default: ``clean_hosts(pages)``)."""
     rows = _latest_rows(pages)
     folded = dict(states)
     for url, row in rows.items():
@@ -169,29 +197,29 @@ def fold_run(
             folded[url] = states[url].met(row, run_id)
         elif row.live_doc_id is not None:
             folded[url] = first_state(row, run_id)
-    hosts = clean_hosts(pages)
+    hosts = clean_hosts(pages) if hosts is None else hosts
     for url, state in states.items():
         if url not in rows and state.host in hosts:
             folded[url] = state.unmet(hosts[state.host], run_id, gone_after)
     return folded
 
 
-def fold_runs(runs: Mapping[str, list[PageRow]], gone_after: int = GONE_AFTER) -> dict[str, UrlState]:
-    """The URL states from a whole ledger (run_id → its pages rows), runs taken in time order."""
-    def order(run_id: str) -> tuple:
-        return (run_time(runs[run_id]) or _EPOCH, run_id)
-
+def fold_runs(runs: Mapping[str, list[PageRow]], gone_after: int = GONE_AFTER,
+              evidence: Mapping[str, RunEvidence] | None = None) -> dict[str, UrlState]:
+    """The URL states from a whole ledger (run_id → its pages rows), runs taken in time order;
+    ``evidence``: every run's, when ``runs`` hold only some URLs of each (a run may then have none)."""
+    if evidence is None:
+        evidence = {run_id: run_evidence(pages) for run_id, pages in runs.items()}
     states: dict[str, UrlState] = {}
-    for run_id in sorted(runs, key=order):
-        states = fold_run(states, runs[run_id], run_id, gone_after)
+    for run_id in sorted(evidence, key=lambda run: (evidence[run].time or _EPOCH, run)):
+        states = fold_run(states, runs.get(run_id, []), run_id, gone_after, evidence[run_id].hosts)
     return states
 
 
-def needs_refold(states: Mapping[str, UrlState], pages: list[PageRow]) -> bool:
-    """Whether a run brings evidence older than the states' latest (archives read out of order):
-    then only a fold of the whole ledger in time order gives the states reading them in order gives."""
-    at = run_time(pages)
-    latest = max((state.last_fetched for state in states.values()), default=None)
+def needs_refold(latest: datetime | None, at: datetime | None) -> bool:
+    """Whether a run whose evidence is from ``at`` (``RunEvidence.time``) is older than the states' latest
+    response (archives read out of order): then only a fold of the whole ledger in time order gives
+    the states reading them in order gives."""
     return at is not None and latest is not None and at < latest
 
 
@@ -209,10 +237,6 @@ class Versions:
 
     urls: list[UrlState]  # sorted by URL
     columns: dict[str, dict]  # doc_id → {"is_current": …, "superseded_by": …}
-
-    @property
-    def current(self) -> set[str]:
-        return {doc_id for doc_id, columns in self.columns.items() if columns["is_current"]}
 
     def changes(self, run_id: str) -> dict[str, int]:
         """How many URLs this run made new, changed, gone and back."""

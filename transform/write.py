@@ -9,30 +9,20 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION, URL_SCHEMA
-from cuishou.transform.versions import (
-    DocVersion,
-    PageRow,
-    UrlState,
-    Versions,
-    fold_run,
-    fold_runs,
-    needs_refold,
-    settle,
-)
+from cuishou.transform.ids import DocIds
+from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION
 
 TARGET_ROW_GROUP_BYTES = 64 * 1024 * 1024
 ROWS_PER_FILE = 100_000
+SCAN_ROWS = 8192  # rows per record batch when a table is scanned
 
 
 def _row_group_rows(table: pa.Table) -> int:
@@ -44,12 +34,12 @@ def _row_group_rows(table: pa.Table) -> int:
 
 def write_parquet_atomic(table: pa.Table, path: Path) -> Path:
     """Write one Parquet file so that it either exists whole or not at all."""
-    with _AtomicParquet(path, table.schema) as file:
+    with AtomicParquet(path, table.schema) as file:
         file.write(table)
     return path
 
 
-class _AtomicParquet:
+class AtomicParquet:
     """One Parquet file written under a temporary name, in row groups of ~TARGET_ROW_GROUP_BYTES,
     renamed into place only when closed after success (a failure leaves nothing behind)."""
 
@@ -75,7 +65,7 @@ class _AtomicParquet:
             self._writer.write_table(group, row_group_size=_row_group_rows(group))
         self._buffer, self._buffered = [], 0
 
-    def __enter__(self) -> _AtomicParquet:
+    def __enter__(self) -> AtomicParquet:
         return self
 
     def __exit__(self, kind, *exc) -> None:
@@ -114,7 +104,7 @@ class PartitionedWriter:
                  empty_partition: str = "none"):
         self.schema, self.folder, self.key, self.prefix = schema, folder, partition_key, part_prefix
         self.empty_partition = empty_partition
-        self._open: dict[str, _AtomicParquet] = {}
+        self._open: dict[str, AtomicParquet] = {}
         self._files: dict[str, int] = {}  # partition -> files started
         self.written: list[Path] = []
 
@@ -141,7 +131,7 @@ class PartitionedWriter:
                 number = self._files.get(value, 0)
                 self._files[value] = number + 1
                 path = self.folder / f"{self.key}={value}" / f"{self.prefix}-{number:05d}.parquet"
-                file = self._open[value] = _AtomicParquet(path, self.schema)
+                file = self._open[value] = AtomicParquet(path, self.schema)
             room = ROWS_PER_FILE - file.rows
             file.write(table.slice(0, room))
             table = table.slice(room)
@@ -189,6 +179,28 @@ def write_partitioned(
     return writer.written
 
 
+def parquet_files(folder: Path) -> list[Path]:
+    """The Parquet files under a table folder (every run's), in path order."""
+    return sorted(folder.glob("**/*.parquet")) if folder.exists() else []
+
+
+def scan(files: Iterable[Path], schema: pa.Schema, columns: list[str], filter: pc.Expression | None = None,
+         rows: int | None = None) -> Iterator[pa.RecordBatch]:
+    """Columns of Parquet files of a table of ``schema``, a record batch of ``rows`` (SCAN_ROWS) at a time
+    in file and row order, with the rows ``filter`` keeps. One file and one row group are decoded at a
+    time, in this thread (a threaded dataset scan reads ahead, and holds several row groups); a
+    column a file of an older schema lacks is null."""
+    fields = pa.schema([schema.field(name) for name in columns])
+    for path in files:
+        file = pq.ParquetFile(path)
+        present = [name for name in columns if name in file.schema_arrow.names]
+        for batch in file.iter_batches(batch_size=rows or SCAN_ROWS, columns=present, use_threads=False):
+            arrays = [batch.column(name) if name in present else pa.nulls(batch.num_rows, fields.field(name).type)
+                      for name in columns]
+            batch = pa.RecordBatch.from_arrays(arrays, schema=fields)
+            yield batch if filter is None else batch.filter(filter)
+
+
 def _run_prefix(run_id: str) -> str:
     """The files of one run are named ``part-<run_id>-NNNNN.parquet``."""
     return f"part-{run_id}"
@@ -202,7 +214,7 @@ def run_parts(folder: Path, run_id: str) -> list[Path]:
 def _parts_except(folder: Path, skip_run: str | None) -> list[Path]:
     """The Parquet files under a table folder, without those of run ``skip_run``."""
     skipped = set(run_parts(folder, skip_run)) if skip_run else set()
-    return [path for path in sorted(folder.glob("**/*.parquet")) if path not in skipped]
+    return [path for path in parquet_files(folder) if path not in skipped]
 
 
 def remove_run_parts(out: Path, run_id: str) -> None:
@@ -211,7 +223,7 @@ def remove_run_parts(out: Path, run_id: str) -> None:
     for table in ("documents", "pages"):
         for path in run_parts(out / table, run_id):
             path.unlink()
-    _url_snapshot(out, run_id).unlink(missing_ok=True)
+    url_snapshot(out, run_id).unlink(missing_ok=True)
 
 
 class RunFiles:
@@ -240,12 +252,10 @@ class RunFiles:
             self.pages.abort()
 
 
-def corpus_doc_ids(out: Path, skip_run: str | None = None) -> set[str]:
-    """doc_ids already in the corpus (only the doc_id column is read)."""
-    files = _parts_except(out / "documents", skip_run)
-    if not files:
-        return set()
-    return set(ds.dataset(files, format="parquet").to_table(columns=["doc_id"]).column("doc_id").to_pylist())
+def corpus_doc_ids(out: Path, skip_run: str | None = None) -> DocIds:
+    """doc_ids already in the corpus (only the doc_id column is read, a batch at a time)."""
+    batches = scan(_parts_except(out / "documents", skip_run), DOCUMENT_SCHEMA, ["doc_id"])
+    return DocIds.of(*(batch.column("doc_id") for batch in batches))
 
 
 CLUSTER_COLUMNS = ("dup_cluster", "is_canonical", "cluster_size", "dup_similarity")
@@ -271,123 +281,57 @@ def with_columns_of(table: pa.Table, columns: pa.Table) -> pa.Table:
     return table
 
 
-def refresh_document_columns(out: Path, columns: dict[str, dict]) -> list[Path]:
+def refresh_document_columns(out: Path, *updates: pa.Table) -> list[Path]:
     """Rewrite the document files whose cluster or version columns changed (a merge, a new canonical,
-    a new version, a page gone), each file at most once; ``columns``: doc_id → the wanted values.
+    a new version, a page gone), each file at most once; ``updates``: tables of doc_id and some of
+    CLUSTER_COLUMNS and VERSION_COLUMNS, the wanted values (a document a table lacks keeps its
+    stored values of that table's columns).
 
     A file of an older schema is rewritten to the current one (its new columns filled, its
-    schema_version raised). Only doc_id and these columns are read to compare; a file is read
-    whole only to be rewritten.
+    schema_version raised). Values are compared as stored (in the file's types), and a record batch
+    at a time: only doc_id and these columns are read to compare, and a file to rewrite is copied
+    batch by batch, so a file of many long articles is never in memory whole.
     """
     rewritten = []
-    for path in sorted((out / "documents").glob("**/*.parquet")):
-        stored = pq.read_table(path, columns=["doc_id", *RUN_COLUMNS], schema=DOCUMENT_SCHEMA)
-        ids = stored.column("doc_id").to_pylist()
-        current = {name: stored.column(name).to_pylist() for name in RUN_COLUMNS}
-        wanted = {name: [columns.get(i, {}).get(name, current[name][k]) for k, i in enumerate(ids)]
-                  for name in (*CLUSTER_COLUMNS, *VERSION_COLUMNS)}
-        wanted["schema_version"] = [SCHEMA_VERSION] * len(ids)
-        if wanted == current:
-            continue
-        table = pq.read_table(path, schema=DOCUMENT_SCHEMA)
-        for name in RUN_COLUMNS:
-            field = table.schema.field(name)
-            table = table.set_column(table.schema.get_field_index(name), field, pa.array(wanted[name], field.type))
-        rewritten.append(write_parquet_atomic(table, path))
+    for path in parquet_files(out / "documents"):
+        batches = scan([path], DOCUMENT_SCHEMA, ["doc_id", *RUN_COLUMNS], rows=SCAN_ROWS)
+        if any(not _wanted(batch, updates).equals(batch) for batch in batches):
+            rewritten.append(_rewrite_columns(path, updates))
     return rewritten
+
+
+def _wanted(batch: pa.RecordBatch, updates: Iterable[pa.Table]) -> pa.RecordBatch:
+    """``batch`` (doc_id and some of RUN_COLUMNS) with the values ``updates`` give its rows (see
+    refresh_document_columns); schema_version the current one."""
+    for update in updates:
+        rows = pc.index_in(batch.column("doc_id"), value_set=update.column("doc_id"))
+        found = pc.is_valid(rows)
+        for name in update.column_names:
+            if name != "doc_id":
+                index = batch.schema.get_field_index(name)
+                values = update.column(name).take(rows).cast(DOCUMENT_SCHEMA.field(name).type).combine_chunks()
+                values = pc.if_else(found, values, batch.column(index))
+                batch = batch.set_column(index, batch.schema.field(index), values)
+    index = batch.schema.get_field_index("schema_version")
+    version = pa.array([SCHEMA_VERSION] * batch.num_rows, pa.string())
+    return batch.set_column(index, batch.schema.field(index), version)
+
+
+def _rewrite_columns(path: Path, updates: Iterable[pa.Table]) -> Path:
+    """The file again, in the current schema, with the values ``updates`` give its rows."""
+    with AtomicParquet(path, DOCUMENT_SCHEMA) as file:
+        for batch in scan([path], DOCUMENT_SCHEMA, DOCUMENT_SCHEMA.names, rows=SCAN_ROWS):
+            file.write(pa.Table.from_batches([_wanted(batch, updates)]).cast(DOCUMENT_SCHEMA))
+    return path
 
 
 # ---------------------------------------------------------------- URL states (urls/)
 
 URL_TABLE = Path("urls") / "urls.parquet"
-_URL_SNAPSHOTS = Path("state") / "urls"
-_EVIDENCE = list(PageRow._fields)
+URL_SNAPSHOTS = Path("state") / "urls"
 
 
-def _url_snapshot(out: Path, run_id: str) -> Path:
-    """The URL states as a run left them: the next run's starting point, kept apart from urls/,
-    which a killed run may already have rewritten."""
-    return out / _URL_SNAPSHOTS / f"{run_id}.parquet"
-
-
-def _previous_snapshot(out: Path, run_id: str) -> Path | None:
-    """The states of the latest other run: a finished one, since an unfinished run's files are
-    removed before another run starts (``remove_run_parts``)."""
-    earlier = sorted(p for p in (out / _URL_SNAPSHOTS).glob("*.parquet") if p.stem != run_id)
-    return earlier[-1] if earlier else None
-
-
-# columns of few distinct values: each value is made once and shared by its rows
-_SHARED = {"host", "outcome", "status", "last_status", "last_change", "last_change_run", "run_id"}
-
-
-def _columns(table: pa.Table, names: list[str]) -> zip:
-    """The rows of a table as tuples: a million rows as dicts, or with a string object per cell, would
-    cost several times the memory."""
-    return zip(*(_values(table.column(name), name in _SHARED) for name in names))
-
-
-def _values(column: pa.ChunkedArray, shared: bool) -> list:
-    if pa.types.is_timestamp(column.type) and len(column):  # pandas makes them ~8 times faster than pyarrow
-        return [None if value is pd.NaT else value for value in column.to_pandas().dt.to_pydatetime()]
-    if not shared or column.num_chunks == 0:
-        return column.to_pylist()
-    encoded = column.combine_chunks().dictionary_encode()
-    values = encoded.dictionary.to_pylist()
-    return [None if i is None else values[i] for i in encoded.indices.to_pylist()]
-
-
-def _parquet(files: list[Path], columns: list[str]) -> pa.Table:
-    return ds.dataset(files, format="parquet").to_table(columns=columns)
-
-
-def _pages_evidence(files: list[Path]) -> list[PageRow]:
-    return [PageRow(*row) for row in _columns(_parquet(files, _EVIDENCE), _EVIDENCE)] if files else []
-
-
-def _ledger(out: Path) -> dict[str, list[PageRow]]:
-    """Every run's pages rows, by run."""
-    files = sorted((out / "pages").glob("**/*.parquet"))
-    runs: dict[str, list[PageRow]] = {}
-    if files:
-        for *row, run_id in _columns(_parquet(files, [*_EVIDENCE, "run_id"]), [*_EVIDENCE, "run_id"]):
-            runs.setdefault(run_id, []).append(PageRow(*row))
-    return runs
-
-
-def _document_versions(out: Path) -> list[DocVersion]:
-    files = sorted((out / "documents").glob("**/*.parquet"))
-    names = list(DocVersion._fields)
-    return [DocVersion(*row) for row in _columns(_parquet(files, names), names)] if files else []
-
-
-def read_url_states(path: Path) -> dict[str, UrlState]:
-    return {row[0]: UrlState(*row) for row in _columns(pq.read_table(path, schema=URL_SCHEMA), URL_SCHEMA.names)}
-
-
-def update_url_states(out: Path, run_id: str, gone_after: int) -> tuple[Versions, list[Path]]:
-    """Fold this run's pages (its part of pages/) into the URL states the previous run left, and
-    write them: ``DIR/state/urls/RUN.parquet``, then ``DIR/urls/urls.parquet``.
-
-    Without a previous run's states (a corpus of schema 2 or older), or when this run's responses
-    are older than the states' (archives read out of order), the whole ledger is folded instead.
-    A resumed run starts again from the previous run's states, so it writes what an uninterrupted
-    run writes.
-    """
-    previous = _previous_snapshot(out, run_id)
-    pages = _pages_evidence(run_parts(out / "pages", run_id))
-    states = read_url_states(previous) if previous else None
-    if states is None or needs_refold(states, pages):
-        states = fold_runs(_ledger(out), gone_after)
-    else:
-        states = fold_run(states, pages, run_id, gone_after)
-    versions = settle(states, _document_versions(out))
-    table = pa.table({name: [getattr(state, name) for state in versions.urls] for name in URL_SCHEMA.names},
-                     schema=URL_SCHEMA)
-    written = [write_parquet_atomic(table, _url_snapshot(out, run_id))]
-    for stale in (out / _URL_SNAPSHOTS).glob("*.parquet"):
-        if stale.stem not in (run_id, previous and previous.stem):
-            stale.unlink()
-    written.append(write_parquet_atomic(table, out / URL_TABLE))
-    return versions, written
-
+def url_snapshot(out: Path, run_id: str) -> Path:
+    """The URL states as a run left them (``transform.url_states``): the next run's starting point,
+    kept apart from urls/, which a killed run may already have rewritten."""
+    return out / URL_SNAPSHOTS / f"{run_id}.parquet"

@@ -12,10 +12,12 @@ from cuishou.transform.versions import (
     DocVersion,
     PageRow,
     UrlState,
+    Versions,
     clean_hosts,
     fold_run,
     fold_runs,
     needs_refold,
+    run_evidence,
     settle,
 )
 
@@ -36,6 +38,14 @@ def row(path: str, outcome: str = "document", status: int | None = 200, doc: str
 def index(day: int, *extra: PageRow) -> list[PageRow]:
     """A run's pages: the index page (a clean answer from the host) and ``extra``."""
     return [row("", "not_article", day=day), *extra]
+
+
+def current(versions: Versions) -> set[str]:
+    return {doc_id for doc_id, columns in versions.columns.items() if columns["is_current"]}
+
+
+def latest(states: dict[str, UrlState]) -> datetime:
+    return max(state.last_fetched for state in states.values())
 
 
 def fold(*runs: list[PageRow], gone_after: int = 2) -> dict[str, UrlState]:
@@ -134,7 +144,24 @@ def test_archives_folded_in_any_order_give_the_states_of_time_order():
     assert fold_runs({"r1": feb, "r2": jan}) == {
         url: _renamed_runs(state, {"r1": "r2", "r2": "r1"}) for url, state in in_order.items()}
     assert in_order["http://a.test/b"].gone_since == at(30)
-    assert needs_refold(fold_run({}, feb, "r1"), jan) and not needs_refold(fold_run({}, jan, "r1"), feb)
+    assert needs_refold(latest(fold_run({}, feb, "r1")), run_evidence(jan).time)
+    assert not needs_refold(latest(fold_run({}, jan, "r1")), run_evidence(feb).time)
+
+
+def test_a_fold_in_parts_with_each_runs_evidence_is_the_fold_of_the_whole():
+    """Some URLs at a time (a range of urls/), each run's time and clean hosts taken from all its rows: a URL
+    no run of a part met is still gone after clean runs of its host, as in one fold of every URL."""
+    runs = {"r1": index(0, row("a"), row("b"), row("c", host="b.test")),
+            "r2": index(1, row("b", doc="b2", day=1), row("c", "fetch_error", None, day=1, host="b.test")),
+            "r3": index(2, row("c", host="b.test", day=2))}
+    whole = fold_runs(runs)
+    evidence = {run_id: run_evidence(pages) for run_id, pages in runs.items()}
+    folded = {}
+    for part in ({"http://a.test/a"}, {"http://a.test/", "http://a.test/b", "http://b.test/c"}):
+        rows = {run_id: [r for r in pages if r.url in part] for run_id, pages in runs.items()}
+        folded |= fold_runs({run_id: pages for run_id, pages in rows.items() if pages}, evidence=evidence)
+    assert folded == whole and whole["http://a.test/a"].gone_since == at(1)
+    assert evidence["r2"] == (at(1), {"a.test": at(1)})
 
 
 def _renamed_runs(state: UrlState, names: dict[str, str]) -> UrlState:
@@ -161,7 +188,7 @@ def test_versions_are_ordered_by_first_fetch_and_the_current_one_is_the_states()
                                "a3": {"is_current": True, "superseded_by": None}}
     [url] = settled.urls
     assert (url.versions, url.first_seen) == (3, at(0))
-    assert settled.current == {"a3"} and settled.changes("r3") == {"new": 0, "changed": 1, "gone": 0, "back": 0}
+    assert current(settled) == {"a3"} and settled.changes("r3") == {"new": 0, "changed": 1, "gone": 0, "back": 0}
 
 
 def test_a_page_edited_back_makes_its_earlier_row_current_again():
@@ -178,9 +205,9 @@ def test_no_row_of_a_gone_url_is_current_and_its_last_is_superseded_by_nothing()
     settled = settle(fold_runs(runs), [doc("a1", 0), doc("a2", 1)])
     assert settled.columns == {"a1": {"is_current": False, "superseded_by": "a2"},
                                "a2": {"is_current": False, "superseded_by": None}}
-    assert settled.changes("r3")["gone"] == 1 and settled.current == set()
+    assert settled.changes("r3")["gone"] == 1 and current(settled) == set()
 
 
 def test_rows_whose_ledger_is_lost_still_get_a_url_and_a_current_row():
     settled = settle({}, [doc("a1", 0), doc("a2", 1)])
-    assert [u.current_doc_id for u in settled.urls] == ["a2"] and settled.current == {"a2"}
+    assert [u.current_doc_id for u in settled.urls] == ["a2"] and current(settled) == {"a2"}

@@ -1,3 +1,4 @@
+import shutil
 from datetime import UTC, date, datetime
 
 import pyarrow as pa
@@ -5,6 +6,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
+from cuishou.transform import write
 from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION
 from cuishou.transform.write import (
     RunFiles,
@@ -78,8 +80,8 @@ def test_runs_add_files_and_a_redone_run_replaces_its_own(tmp_path):
     write_corpus(tmp_path, "r2", [document_row("d")], [page_row("http://a.test/3")])
     docs = ds.dataset(tmp_path / "documents", partitioning="hive").to_table()
     assert sorted(docs.column("doc_id").to_pylist()) == ["a", "b", "d"]
-    assert corpus_doc_ids(tmp_path) == {"a", "b", "d"}
-    assert corpus_doc_ids(tmp_path, skip_run="r2") == {"a", "b"}
+    assert list(corpus_doc_ids(tmp_path)) == ["a", "b", "d"]
+    assert list(corpus_doc_ids(tmp_path, skip_run="r2")) == ["a", "b"]
     pages = ds.dataset(tmp_path / "pages", partitioning="hive").to_table()
     assert sorted(pages.column("url").to_pylist()) == ["http://a.test/1", "http://a.test/3"]
 
@@ -88,19 +90,39 @@ def _documents(out) -> dict[str, dict]:
     return {r["doc_id"]: r for r in ds.dataset(out / "documents", partitioning="hive").to_table().to_pylist()}
 
 
+def update(rows: dict[str, dict]) -> pa.Table:
+    """doc_id and the given columns, as refresh_document_columns takes them."""
+    names = next(iter(rows.values())).keys()
+    return pa.table({"doc_id": list(rows), **{name: [row[name] for row in rows.values()] for name in names}})
+
+
 def test_cluster_and_version_columns_are_refreshed_in_every_file(tmp_path):
     write_corpus(tmp_path, "r1", [document_row("a"), document_row("b")], [])
     write_corpus(tmp_path, "r2", [document_row("c")], [])
-    merged = {"dup_cluster": "c-a", "is_canonical": False, "cluster_size": 2, "dup_similarity": 0.5}
+    merged = {"dup_cluster": "c-a", "is_canonical": False, "cluster_size": 2, "dup_similarity": 0.8123}
     superseded = {"is_current": False, "superseded_by": "c"}
-    rewritten = refresh_document_columns(tmp_path, {"b": merged | superseded, "c": {"is_current": False}})
+    versions = update({"b": superseded, "c": {"is_current": False, "superseded_by": None}})
+    rewritten = refresh_document_columns(tmp_path, update({"b": merged}), versions)
     assert len(rewritten) == 2  # r1's file and this run's own
     rows = _documents(tmp_path)
     assert (rows["b"]["dup_cluster"], rows["b"]["is_canonical"], rows["b"]["cluster_size"]) == ("c-a", False, 2)
     assert (rows["b"]["is_current"], rows["b"]["superseded_by"]) == (False, "c")
     assert rows["a"]["dup_cluster"] == "c-a" and rows["a"]["is_canonical"] and rows["a"]["is_current"]
-    assert rows["c"]["is_current"] is False
-    assert refresh_document_columns(tmp_path, {"b": merged | superseded}) == []
+    assert rows["c"]["is_current"] is False and rows["c"]["dup_cluster"] == "c-c"  # in no cluster table: kept
+    # compared as stored (0.8123 is no float32): the same values again rewrite nothing
+    assert refresh_document_columns(tmp_path, update({"b": merged | superseded})) == []
+
+
+def test_a_file_is_rewritten_a_batch_at_a_time_with_the_same_rows(tmp_path, monkeypatch):
+    write_corpus(tmp_path, "r1", [document_row(doc_id) for doc_id in "abcde"], [])
+    whole = tmp_path / "whole"
+    shutil.copytree(tmp_path / "documents", whole / "documents")
+    versions = update({doc_id: {"is_current": False, "superseded_by": "x"} for doc_id in "bd"})
+    refresh_document_columns(whole, versions)
+    monkeypatch.setattr(write, "SCAN_ROWS", 2)
+    [path] = refresh_document_columns(tmp_path, versions)
+    assert pq.read_table(path).equals(pq.read_table(next((whole / "documents").glob("**/*.parquet"))))
+    assert [r["is_current"] for r in pq.read_table(path).to_pylist()] == [True, False, True, False, True]
 
 
 def test_a_file_of_schema_2_is_migrated_when_refreshed(tmp_path):
@@ -111,7 +133,7 @@ def test_a_file_of_schema_2_is_migrated_when_refreshed(tmp_path):
     path = tmp_path / "documents" / "crawl_date=2026-11-23" / "part-r1-00000.parquet"
     path.parent.mkdir(parents=True)
     pq.write_table(pa.Table.from_pylist([row], schema=old_schema), path)
-    assert refresh_document_columns(tmp_path, {"a": {"is_current": True, "superseded_by": None}}) == [path]
+    assert refresh_document_columns(tmp_path, update({"a": {"is_current": True, "superseded_by": None}})) == [path]
     migrated_schema = pq.read_schema(path)
     assert migrated_schema.names == DOCUMENT_SCHEMA.names and migrated_schema.metadata == DOCUMENT_SCHEMA.metadata
     migrated = _documents(tmp_path)["a"]

@@ -86,7 +86,8 @@ class DedupIndex:
         self.folder = folder
         self.text_lookup = text_lookup
         self._docs = docs
-        self._signatures = signatures
+        self._signatures = signatures  # the rows in use of _capacity
+        self._capacity = signatures
         self._row_of = {doc_id: row for row, doc_id in enumerate(docs.column("doc_id").to_pylist())}
 
     # --- persistence ---------------------------------------------------------------------------
@@ -145,36 +146,41 @@ class DedupIndex:
 
     def update(self, docs: Sequence[DedupDoc]) -> dict[str, ClusterAssignment]:
         """Add the docs not indexed yet, match them, and return every indexed doc's assignment."""
+        self.add(docs)
+        return self.assignments()
+
+    def add(self, docs: Sequence[DedupDoc]) -> None:
+        """Add the docs not indexed yet and match them (``update`` without the assignments)."""
         new_docs = self._new_docs(docs)
-        if not new_docs:
-            return self.assignments()
-        return self._assignments(self._add(new_docs))
+        if new_docs:
+            self._add(new_docs)
 
     def assignments(self, preferred: Collection[str] | None = None) -> dict[str, ClusterAssignment]:
         """The current assignment of every indexed document; the canonical member of a cluster is
         one of the ``preferred`` doc_ids when it has any (see ``DocMeta.canonical_key``)."""
-        return self._assignments(self._docs.column("doc_id").to_pylist(), preferred)
-
-    def _assignments(
-        self, doc_ids: list[str], preferred: Collection[str] | None = None
-    ) -> dict[str, ClusterAssignment]:
-        """``assignments()``, given the indexed doc_ids in insertion order."""
-        columns = self._columns(doc_ids, preferred)
+        doc_ids = self._docs.column("doc_id").to_pylist()
+        mask = None if preferred is None else np.fromiter((d in preferred for d in doc_ids), bool, len(doc_ids))
+        columns = self.columns(mask)
         return {doc_id: columns.assignment(row) for row, doc_id in enumerate(doc_ids)}
+
+    @property
+    def doc_ids(self) -> pa.ChunkedArray:
+        """Every indexed doc_id, in insertion order (the order of ``columns``)."""
+        return self._docs.column("doc_id")
 
     def _new_docs(self, docs: Sequence[DedupDoc]) -> list[DedupDoc]:
         if len({d.doc_id for d in docs}) != len(docs):
             raise ValueError("doc_id must be unique")
         return sorted((d for d in docs if d.doc_id not in self._row_of), key=lambda d: d.doc_id)
 
-    def _add(self, new_docs: list[DedupDoc]) -> list[str]:
-        """Index and match `new_docs`; returns every indexed doc_id (insertion order)."""
+    def _add(self, new_docs: list[DedupDoc]) -> None:
+        """Index and match `new_docs`."""
         new_texts = [d.text for d in new_docs]
         new_sketches = sketch_texts(new_texts)
         old_rows = len(self)
         docs = pa.concat_tables([self._docs, _new_rows(new_docs, new_sketches)])
         doc_ids = docs.column("doc_id").to_pylist()
-        signatures = np.concatenate([self._signatures, new_sketches.signatures])
+        signatures = self._appended(new_sketches.signatures)
         rank = np.argsort(np.asarray(doc_ids, dtype=object), kind="stable")
         sketches = _sketches(docs, signatures)  # insertion order
         is_new = rank >= old_rows
@@ -183,7 +189,18 @@ class DedupIndex:
         self._docs = _merged(docs, doc_ids, rank, representative, edges, self._row_of)
         self._signatures = signatures
         self._row_of.update((d.doc_id, old_rows + i) for i, d in enumerate(new_docs))
-        return doc_ids
+
+    def _appended(self, rows: np.ndarray) -> np.ndarray:
+        """The signatures with ``rows`` after them, written into spare rows of the matrix when it has
+        them: a new matrix per update would hold two copies of every signature while it matches. The
+        matrix doubles when full (rows not written yet take no memory)."""
+        used = len(self._signatures)
+        if len(self._capacity) < used + len(rows):
+            grown = np.empty((max(2 * len(self._capacity), used + len(rows)), rows.shape[1]), rows.dtype)
+            grown[:used] = self._signatures
+            self._capacity = grown
+        self._capacity[used : used + len(rows)] = rows
+        return self._capacity[: used + len(rows)]
 
     def _verified_edges(
         self,
@@ -217,9 +234,14 @@ class DedupIndex:
             )
         return _texts_of(self.text_lookup, doc_ids)
 
-    def _columns(self, doc_ids: list[str], preferred: Collection[str] | None = None) -> ClusterColumns:
-        """Dedup columns in insertion order, from the stored founders and similarities."""
+    def columns(self, preferred: np.ndarray | None = None) -> ClusterColumns:
+        """The dedup columns of every indexed document in insertion order, from the stored founders and
+        similarities, as arrays (a corpus has millions of documents: no object per document).
+
+        ``preferred``: a bool per document, for the canonical choice (see ``assignments``).
+        """
         docs = self._docs
+        doc_ids = docs.column("doc_id").to_pylist()
         founders = docs.column("founder").to_pylist()
         labels, roots = np.unique(np.asarray(founders, dtype=object), return_inverse=True)
         first_row = np.full(labels.size, roots.size)
@@ -231,7 +253,7 @@ class DedupIndex:
             url=docs.column("url").to_pylist(),
             published=docs.column("published").to_pylist(),
             text_chars=docs.column("text_chars").to_numpy(),
-            preferred=None if preferred is None else np.fromiter((d in preferred for d in doc_ids), bool, len(doc_ids)),
+            preferred=preferred,
         )
         similarities = docs.column("jaccard").to_numpy(), docs.column("containment").to_numpy()
         return assemble_columns(meta, roots, names, *similarities)
