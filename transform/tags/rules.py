@@ -72,17 +72,20 @@ def regex(pattern: str) -> re.Pattern[str]:
     first = first_chars(pattern)
     if first is None:
         return re.compile(pattern)
-    return re.compile(f"(?=[{''.join(map(re.escape, sorted(first)))}])(?:{pattern})")
+    members = "".join(item if item == DIGIT else re.escape(item) for item in sorted(first))
+    return re.compile(f"(?=[{members}])(?:{pattern})")
 
 
 _ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 FIRST_CHARS_MAX = 200  # a set larger than this (a whole script's range) filters nothing
+DIGIT = r"\d"  # stands for every digit in a set of first characters: a narrow class, checked at once
 
 
 def first_chars(pattern: str) -> frozenset[str] | None:
-    """The characters every match of ``pattern`` starts with, or None when they are not a short
-    known set (a match may be empty, or start with ``.``, ``[^…]``, a class or a wide range)."""
+    """The characters every match of ``pattern`` starts with (``DIGIT`` for any digit), or None
+    when they are not a short known set (a match may be empty, or start with ``.``, ``[^…]``, a
+    wide class such as ``\\w`` or a wide range)."""
     try:
         parsed = sre_parser.parse(pattern)
     except (re.error, TypeError, ValueError):
@@ -124,7 +127,9 @@ def _item_first(op: Any, arg: Any) -> set[str] | None:
                 found.add(chr(value))
             elif kind == sre.RANGE and value[1] - value[0] < FIRST_CHARS_MAX:
                 found.update(map(chr, range(value[0], value[1] + 1)))
-            else:  # a negated set, a class (\d), a wide range
+            elif kind == sre.CATEGORY and value == sre.CATEGORY_DIGIT:
+                found.add(DIGIT)
+            else:  # a negated set, a wide class (\w, \s), a wide range
                 return None
         return found
     if op == sre.BRANCH:

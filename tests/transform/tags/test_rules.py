@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import re
 
-from cuishou.transform.tags.rules import Cue, Joined, Rule, assigned, clause, first_chars, regex, score, sentence_cues
+from cuishou.transform.tags.rules import (
+    DIGIT,
+    Cue,
+    Joined,
+    Rule,
+    assigned,
+    clause,
+    first_chars,
+    regex,
+    score,
+    sentence_cues,
+)
 from cuishou.transform.tags.text import Sentence, normalize, sentences
 
 WEAK = {"a": Cue("苹果", 1), "b": Cue("香蕉", 1)}
@@ -86,7 +97,8 @@ def test_first_chars_are_those_every_match_starts_with() -> None:
     assert first_chars(r"(?<!\d)(?:12378|12321)") == {"1"}  # a look-behind consumes nothing
     assert first_chars("(?:你|您)?的家") == {"你", "您", "的"}  # an optional item lets the next start
     assert first_chars("[a-c]x") == {"a", "b", "c"}
-    for no_short_set in ("[^。]{0,3}香", "a*", r"\d+", "(?i)ab", "(?i:a)b", ".x", "[\u4e00-\u9fff]x"):
+    assert first_chars(r"每天\d+次|\d{1,2}点") == {"每", DIGIT}  # any digit: a narrow class
+    for no_short_set in ("[^。]{0,3}香", "a*", r"\w+", r"\s次", "(?i)ab", "(?i:a)b", ".x", "[\u4e00-\u9fff]x"):
         assert first_chars(no_short_set) is None, no_short_set
 
 
@@ -95,3 +107,7 @@ def test_a_compiled_cue_finds_the_same_matches_behind_its_first_characters() -> 
     assert regex(pattern).pattern.startswith("(?=[上到])")
     text = "他们不上门催收。昨天上门来催收,后来到家催收了。"
     assert [m.span() for m in regex(pattern).finditer(text)] == [m.span() for m in re.finditer(pattern, text)]
+    calls = r"(?:每天|每日)[^,。]{0,4}\d+次|\d{1,2}:\d{2}"
+    assert regex(calls).pattern.startswith(r"(?=[\d每])")
+    text = "每天打了30次,晚上22:30还在打,凌晨٣:٤٥也打。"  # Arabic-Indic digits are digits to re too
+    assert [m.span() for m in regex(calls).finditer(text)] == [m.span() for m in re.finditer(calls, text)]
