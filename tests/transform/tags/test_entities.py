@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from cuishou.transform.tags import LAW_ALIASES, LENDER_ALIASES, Tags, chinese_number, tag_document
+from cuishou.transform.tags import LAW_ALIASES, LENDER_ALIASES, Tags, chinese_number, entities, tag_document
 
 SEEDS = Path(__file__).parents[2] / "fixtures" / "seeds"
 
@@ -130,3 +131,14 @@ def test_overdue_days(text: str, expected: list[int]) -> None:
 
 def test_overdue_days_on_a_real_page() -> None:
     assert seed("003").overdue_days == [2, 14]
+
+
+def test_the_lender_and_citation_alternations_search_behind_their_first_characters():
+    """Each is one alternation of many names: the first-character lookahead (``rules.regex``) must
+    find exactly what the plain pattern finds."""
+    text = "借呗和花呗都逾期了,招商银行的信用卡也是。根据《民法典》第六百七十五条、刑法第二百九十三条之一,微粒贷不能爆通讯录。"
+    for compiled in (entities._ANY_LENDER, entities._CITATION):
+        assert compiled.pattern.startswith("(?=[")
+        plain = re.compile(compiled.pattern.split("])(?:", 1)[1][:-1])
+        assert [m.group() for m in compiled.finditer(text)] == [m.group() for m in plain.finditer(text)]
+        assert any(compiled.finditer(text))
