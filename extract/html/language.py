@@ -24,6 +24,9 @@ def detect_language(text: str) -> str:
     if kana > 10 and kana > 0.05 * (han + kana):
         return "ja"
     if han and han >= latin / 4:
-        changed = sum(1 for a, b in zip(sample, to_simplified(sample)) if a != b)
+        simplified = to_simplified(sample)
+        if simplified == sample:  # most pages: nothing to count, character by character
+            return "zh"
+        changed = sum(1 for a, b in zip(sample, simplified) if a != b)
         return "zh-Hant" if changed >= HANT_MIN_SHARE * han else "zh"
     return "en" if latin else "und"
