@@ -44,7 +44,14 @@ class DocIds:
         return (value.decode() for value in self._values.tolist())
 
     def __contains__(self, doc_id: object) -> bool:
-        return isinstance(doc_id, str) and bool(self.isin(np.array([doc_id.encode()], dtype=np.bytes_))[0])
+        """One binary search (a run's ledger asks once per visit: no array is built per question)."""
+        if not isinstance(doc_id, str) or not doc_id:
+            return False
+        value = doc_id.encode()
+        if len(value) > self._values.itemsize:  # as in ``isin``: never cut to the width to compare
+            return False
+        position = int(self._values.searchsorted(value))
+        return position < self._values.size and self._values[position] == value
 
     def isin(self, values: Strings | np.ndarray) -> np.ndarray:
         """Whether each value is in the set (bool array; nulls are not)."""
