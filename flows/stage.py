@@ -147,8 +147,11 @@ class NewDocuments:
                        for path in self.paths]
 
             def flush(number: int) -> None:
-                for piece in buffers[number]:
-                    writers[number].write_table(piece)
+                """The chunk's buffered pieces as one record batch: a piece is a part's rows of that
+                chunk (a few rows), and each batch costs a compression and a decompression per
+                column buffer, which on batches of a few rows took more time than the rows."""
+                if buffers[number]:
+                    writers[number].write_table(pa.concat_tables(buffers[number]).combine_chunks())
                 buffers[number], sizes[number] = [], 0
 
             for part in stage.document_parts():

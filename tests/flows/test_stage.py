@@ -83,6 +83,14 @@ def test_regrouping_in_little_memory_gives_the_same_chunks(tmp_path, sample, mon
     assert max(sum(1 for _ in pa.ipc.open_stream(p)) for p in new.paths) > 1
 
 
+def test_a_chunk_is_written_as_one_record_batch_per_flush_not_one_per_part(tmp_path, sample):
+    """Each part brings a chunk a few rows; as a batch each, compressing and reading them back cost
+    more than the rows (many parts, few rows per chunk in each, is a large run's normal case)."""
+    _, rows = sample
+    new = NewDocuments(_staged(tmp_path, rows, parts=10), skip=DocIds.of(), chunk=8)
+    assert [sum(1 for _ in pa.ipc.open_stream(p)) for p in new.paths] == [1] * len(new.paths)
+
+
 def test_texts_are_looked_up_in_the_chunks_of_this_runs_new_documents(tmp_path, sample):
     _, rows = sample
     new = NewDocuments(_staged(tmp_path, rows, parts=3), skip=DocIds.of(), chunk=7)
