@@ -294,10 +294,19 @@ def refresh_document_columns(out: Path, *updates: pa.Table) -> list[Path]:
     """
     rewritten = []
     for path in parquet_files(out / "documents"):
-        batches = scan([path], DOCUMENT_SCHEMA, ["doc_id", *RUN_COLUMNS], rows=SCAN_ROWS)
-        if any(not _wanted(batch, updates).equals(batch) for batch in batches):
-            rewritten.append(_rewrite_columns(path, updates))
+        narrowed = _updates_of(path, updates)
+        if any(not _wanted(batch, narrowed).equals(batch)
+               for batch in scan([path], DOCUMENT_SCHEMA, ["doc_id", *RUN_COLUMNS])):
+            rewritten.append(_rewrite_columns(path, narrowed))
     return rewritten
+
+
+def _updates_of(path: Path, updates: Iterable[pa.Table]) -> list[pa.Table]:
+    """The rows of ``updates`` for the documents of one file: each batch's lookup then hashes the
+    file's share of the corpus's doc_ids, not all of them (once per batch, that grew with the
+    square of the corpus)."""
+    doc_ids = pq.read_table(path, columns=["doc_id"]).column("doc_id")
+    return [update.filter(pc.is_in(update.column("doc_id"), value_set=doc_ids)) for update in updates]
 
 
 def _wanted(batch: pa.RecordBatch, updates: Iterable[pa.Table]) -> pa.RecordBatch:
@@ -320,7 +329,7 @@ def _wanted(batch: pa.RecordBatch, updates: Iterable[pa.Table]) -> pa.RecordBatc
 def _rewrite_columns(path: Path, updates: Iterable[pa.Table]) -> Path:
     """The file again, in the current schema, with the values ``updates`` give its rows."""
     with AtomicParquet(path, DOCUMENT_SCHEMA) as file:
-        for batch in scan([path], DOCUMENT_SCHEMA, DOCUMENT_SCHEMA.names, rows=SCAN_ROWS):
+        for batch in scan([path], DOCUMENT_SCHEMA, DOCUMENT_SCHEMA.names):
             file.write(pa.Table.from_batches([_wanted(batch, updates)]).cast(DOCUMENT_SCHEMA))
     return path
 
