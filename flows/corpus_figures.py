@@ -37,7 +37,7 @@ TOP_ROWS = 8  # rows of the document tables (largest clusters, lowest scores)
 CHANGED_LINKS = 25  # pages listed per kind of change (urls/ has them all)
 SCAN_ROWS = 4096  # rows per record batch of a scan: a batch of documents with their junk spans is a few MB
 LOWEST_COLUMNS = ["title", "host", "quality_score", "spin_density", "scrubbed_gaps", "removed_share"]
-_TIMESTAMP = pa.timestamp("us", tz="UTC")
+_TIMESTAMP = PAGE_SCHEMA.field("fetched_at").type  # its unit (µs) is what _microseconds reads
 
 
 def _scan(folder: Path, schema: pa.Schema, columns: list[str], filter: pc.Expression | None = None
@@ -90,7 +90,7 @@ class DocumentFigures:
     lowest_quality: list[dict] = field(default_factory=list)
 
 
-_DOCUMENT_COLUMNS = ["doc_id", "url", "host", "title", "is_canonical", "is_current", "cluster_size", *FACETS,
+_DOCUMENT_COLUMNS = ["url", "host", "title", "is_canonical", "is_current", "cluster_size", *FACETS,
                      "removed", "text_chars", "removed_share", "scrubbed_gaps", "spin_density", "quality_score",
                      "language", "pipeline_version", "dup_cluster"]
 
@@ -248,41 +248,30 @@ class PageFigures:
     runs: dict[str, list] = field(default_factory=dict)  # run_id -> [URLs met, first response, last response]
 
 
-def page_figures(folder: Path) -> PageFigures:
-    """One scan of pages/."""
-    figures = PageFigures()
-    if not folder.exists():
-        return figures
-    for batch in _scan(folder, PAGE_SCHEMA, ["host", "run_id", "fetched_at"]):
+RUN_PAGE_COLUMNS = ["host", "outcome", "attempts", "fetched_at"]
+
+
+def page_figures(folder: Path, run_id: str) -> tuple[PageFigures, pa.Table]:
+    """One scan of pages/: every run's figures, and the pages run ``run_id`` met (RUN_PAGE_COLUMNS;
+    the corpus keeps every run's ledger)."""
+    figures, run_batches = PageFigures(), []
+    for batch in _scan(folder, PAGE_SCHEMA, [*RUN_PAGE_COLUMNS, "run_id"]):
         figures.rows += batch.num_rows
         figures.hosts.update(_counts(batch.column("host")))
         grouped = pa.Table.from_batches([batch]).group_by("run_id").aggregate(
             [([], "count_all"), ("fetched_at", "min"), ("fetched_at", "max")])
         for row in grouped.to_pylist():
             met, first, last = figures.runs.setdefault(row["run_id"], [0, None, None])
-            figures.runs[row["run_id"]] = [met + row["count_all"], _least(first, row["fetched_at_min"]),
-                                           _most(last, row["fetched_at_max"])]
-    return figures
+            figures.runs[row["run_id"]] = [met + row["count_all"], _extreme(min, first, row["fetched_at_min"]),
+                                           _extreme(max, last, row["fetched_at_max"])]
+        run_batches.append(batch.filter(pc.field("run_id") == run_id).select(RUN_PAGE_COLUMNS))
+    schema = pa.schema([PAGE_SCHEMA.field(name) for name in RUN_PAGE_COLUMNS])
+    return figures, pa.Table.from_batches(run_batches, schema=schema)
 
 
-def _least(a: datetime | None, b: datetime | None) -> datetime | None:
-    return b if a is None else a if b is None else min(a, b)
-
-
-def _most(a: datetime | None, b: datetime | None) -> datetime | None:
-    return b if a is None else a if b is None else max(a, b)
-
-
-RUN_PAGE_COLUMNS = ["host", "outcome", "attempts", "fetched_at"]
-
-
-def run_pages(folder: Path, run_id: str) -> pa.Table:
-    """The pages this run met: RUN_PAGE_COLUMNS (the corpus keeps every run's ledger)."""
-    batches = [batch.select(RUN_PAGE_COLUMNS) for batch in
-               _scan(folder, PAGE_SCHEMA, [*RUN_PAGE_COLUMNS, "run_id"], pc.field("run_id") == run_id)]
-    if not batches:
-        return pa.schema([PAGE_SCHEMA.field(name) for name in RUN_PAGE_COLUMNS]).empty_table()
-    return pa.Table.from_batches(batches)
+def _extreme(pick, a: datetime | None, b: datetime | None) -> datetime | None:
+    """``pick`` (min or max) of the two times that are known."""
+    return pick((t for t in (a, b) if t is not None), default=None)
 
 
 def outcome_rows(pages: pa.Table) -> list[dict]:
@@ -396,8 +385,7 @@ def changed_urls(out: Path, run_id: str) -> dict[str, tuple[int, list[dict]]]:
         rows = urls.filter(pc.equal(urls.column("last_change"), change))
         changes[change] = (rows.num_rows, rows.sort_by("url").slice(0, CHANGED_LINKS).to_pylist())
     titles = _titles(out / "documents", {r["current_doc_id"] for _, shown in changes.values() for r in shown})
-    return {change: (count, [{"change": change, "url": r["url"], "title": titles.get(r["current_doc_id"])}
-                             for r in shown])
+    return {change: (count, [{"url": r["url"], "title": titles.get(r["current_doc_id"])} for r in shown])
             for change, (count, shown) in changes.items()}
 
 
@@ -427,8 +415,8 @@ class CorpusRead:
 def read_corpus(out: Path, report: dict) -> CorpusRead:
     """documents/, pages/ and urls/ folded into what the report and the card show (see the module docstring)."""
     documents = document_figures(out / "documents")
-    pages = run_pages(out / "pages", str(report["run_id"]))
-    return CorpusRead(documents, page_figures(out / "pages"), pages, corpus_tables(documents, pages, report),
+    figures, pages = page_figures(out / "pages", str(report["run_id"]))
+    return CorpusRead(documents, figures, pages, corpus_tables(documents, pages, report),
                       changed_urls(out, str(report["run_id"])))
 
 
