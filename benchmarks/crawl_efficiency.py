@@ -16,7 +16,11 @@ same site with the same per-host settings. Scrapy is not a project dependency:
 per visit). ``--build`` adds the whole ``cuishou build --seeds`` command (its CLI, in a process of
 its own) with extraction, cleaning and tagging running in worker processes while the crawl goes
 on: its time is the run's "process" stage (crawl and processing, overlapped; Prefect's start-up
-and the dedup/write stage excluded), read from the run's report.
+and the dedup/write stage excluded), read from the run's report. ``--floors`` adds two clients that
+know every URL of the site in advance and only GET them, C at a time per host (no robots rules,
+links, storage or retries): a bare ``httpx.AsyncClient`` (the HTTP client cuishou's crawl is built
+on) and raw asyncio keep-alive sockets. Their ratios are what this machine and server allow an
+httpx crawl, and any crawl, before the crawler's own work.
 
 The server also reports the most requests each host had in progress at once, so a crawler that
 overruns the per-host concurrency shows (Scrapy 2.19 does on its asyncio reactor, hence the epoll
@@ -40,7 +44,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -278,6 +282,74 @@ def crawl_build(args: argparse.Namespace, proxy: str) -> Crawl:
                  pages=report["pages_fetched"])
 
 
+def site_urls(args: argparse.Namespace) -> dict[str, list[str]]:
+    """Every URL of every host, robots.txt first, as a crawler would request them."""
+    return {f"h{number}.test": [f"http://h{number}.test{path}" for path in
+                                ["/robots.txt", "/", *(f"/a/{page}.html" for page in range(args.pages))]]
+            for number in range(args.hosts)}
+
+
+def crawl_known_urls(args: argparse.Namespace, client) -> Crawl:
+    """Every URL of the site requested, ``args.concurrency`` at a time per host; ``client()`` is an
+    async context manager giving ``get(url)``."""
+
+    async def host_worker(get, urls: list[str]) -> None:
+        while urls:
+            await get(urls.pop(0))
+
+    async def run() -> None:
+        async with client() as get:
+            await asyncio.gather(*(host_worker(get, urls) for urls in site_urls(args).values()
+                                   for _ in range(args.concurrency)))
+
+    started, cpu_started = time.monotonic(), time.process_time()
+    asyncio.run(run())
+    return Crawl(started, time.monotonic(), time.process_time() - cpu_started, args.hosts * (args.pages + 1))
+
+
+def crawl_httpx(args: argparse.Namespace, proxy: str) -> Crawl:
+    """The floor of the HTTP client: a bare httpx.AsyncClient through the same proxy, bodies read."""
+    import httpx
+
+    @asynccontextmanager
+    async def client():
+        async with httpx.AsyncClient(proxy=proxy, trust_env=False) as http:
+            async def get(url: str) -> None:
+                await (await http.get(url)).aread()
+
+            yield get
+
+    return crawl_known_urls(args, client)
+
+
+def crawl_sockets(args: argparse.Namespace, proxy: str) -> Crawl:
+    """The floor of the machine and the site server: keep-alive sockets, one per request slot, a GET
+    written and Content-Length bytes read, nothing else."""
+    address = urlsplit(proxy)
+
+    @asynccontextmanager
+    async def client():
+        idle: dict[str, list[tuple[asyncio.StreamReader, asyncio.StreamWriter]]] = {}
+
+        async def get(url: str) -> None:
+            host = urlsplit(url).hostname
+            pool = idle.setdefault(host, [])
+            reader, writer = pool.pop() if pool else await asyncio.open_connection(address.hostname, address.port)
+            writer.write(f"GET {url} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:"))
+            await reader.readexactly(length)
+            pool.append((reader, writer))
+
+        yield get
+        for _, writer in (connection for pool in idle.values() for connection in pool):
+            writer.close()
+
+    return crawl_known_urls(args, client)
+
+
 def crawl_scrapy(args: argparse.Namespace, proxy: str) -> Crawl:
     """One Scrapy crawl, in its own process (a Twisted reactor starts only once)."""
     environment = {key: value for key, value in os.environ.items() if key.lower() not in ("no_proxy", "all_proxy")}
@@ -421,6 +493,8 @@ def print_report(results: dict[str, list[Measure]], args: argparse.Namespace, sc
     print("crawl = the crawl's wall clock (cuishou: WARC writing and fsync included; Scrapy: no storage)")
     print("        = start-up (to the first request in at the server) + span (to the last response out) + tail")
     print("peak  = most requests one host had in progress at once, as the server saw it")
+    if args.floors:
+        print("httpx, sockets = the site's URLs known in advance, only requested (floors, not crawlers)")
     print(f"Scrapy ran on the {args.scrapy_reactor} reactor; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores\n")
     print(f"{'crawler':10} {'crawl s':>7} {'start s':>7} {'span s':>6} {'tail s':>6} {'bound s':>7} {'ratio':>6} "
@@ -453,6 +527,8 @@ def benchmark(args: argparse.Namespace) -> None:
         crawlers["+build"] = crawl_build
     if has_scrapy:
         crawlers["scrapy"] = crawl_scrapy
+    if args.floors:
+        crawlers |= {"httpx": crawl_httpx, "sockets": crawl_sockets}
     results: dict[str, list[Measure]] = {name: [] for name in crawlers}
     server, proxy = start_server(args)
     try:
@@ -478,6 +554,9 @@ def main() -> None:
     parser.add_argument("--build", action="store_true",
                         help="also run the whole `cuishou build --seeds` command, pages processed while it crawls "
                              "(row +build)")
+    parser.add_argument("--floors", action="store_true",
+                        help="also time a bare httpx client and raw sockets GETting the known URLs (rows httpx, "
+                             "sockets): what this machine and server allow before any crawler's own work")
     parser.add_argument("--scrapy-reactor", choices=REACTORS, default="epoll",
                         help="Scrapy's Twisted reactor (default epoll: with asyncio, Scrapy 2.19 overruns the "
                              "per-host concurrency)")
