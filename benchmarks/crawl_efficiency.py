@@ -78,6 +78,10 @@ PHRASES = (
 # --- the site ---------------------------------------------------------------------------------
 
 
+def article_path(number: int) -> str:
+    return f"/a/{number}.html"
+
+
 def article_html(host: str, number: int, pages: int) -> bytes:
     """A few KB of Chinese-looking article HTML linking to its index and neighbours."""
     rng = random.Random(f"{host}/{number}")
@@ -85,7 +89,7 @@ def article_html(host: str, number: int, pages: int) -> bytes:
         "<p>" + "，".join(rng.choice(PHRASES) for _ in range(12)) + "。</p>" for _ in range(8)
     )
     neighbours = "".join(
-        f'<li><a href="/a/{(number + step) % pages}.html">相关文章 {step}</a></li>' for step in (1, 2, 3)
+        f'<li><a href="{article_path((number + step) % pages)}">相关文章 {step}</a></li>' for step in (1, 2, 3)
     )
     other_host = f"http://h{(int(host[1:].split('.')[0]) + 1)}.test/"  # the last host's is off-site
     return (
@@ -96,7 +100,7 @@ def article_html(host: str, number: int, pages: int) -> bytes:
 
 
 def index_html(pages: int) -> bytes:
-    links = "".join(f'<li><a href="/a/{number}.html">文章 {number}</a></li>' for number in range(pages))
+    links = "".join(f'<li><a href="{article_path(number)}">文章 {number}</a></li>' for number in range(pages))
     head = '<!doctype html><html><head><meta charset="utf-8"><title>首页</title></head>'
     return f"{head}<body><ul>{links}</ul></body></html>".encode()
 
@@ -282,24 +286,23 @@ def crawl_build(args: argparse.Namespace, proxy: str) -> Crawl:
                  pages=report["pages_fetched"])
 
 
-def site_urls(args: argparse.Namespace) -> dict[str, list[str]]:
-    """Every URL of every host, robots.txt first, as a crawler would request them."""
-    return {f"h{number}.test": [f"http://h{number}.test{path}" for path in
-                                ["/robots.txt", "/", *(f"/a/{page}.html" for page in range(args.pages))]]
-            for number in range(args.hosts)}
+def site_urls(args: argparse.Namespace) -> list[list[str]]:
+    """Every URL of each host (robots.txt, the index, the articles), in the order a crawler meets them."""
+    return [[f"{seed}robots.txt", seed, *(seed + article_path(page).lstrip("/") for page in range(args.pages))]
+            for seed in seeds(args.hosts)]
 
 
 def crawl_known_urls(args: argparse.Namespace, client) -> Crawl:
     """Every URL of the site requested, ``args.concurrency`` at a time per host; ``client()`` is an
     async context manager giving ``get(url)``."""
 
-    async def host_worker(get, urls: list[str]) -> None:
-        while urls:
-            await get(urls.pop(0))
+    async def host_worker(get, urls: Iterator[str]) -> None:
+        for url in urls:  # the host's workers share one iterator: each URL is requested once
+            await get(url)
 
     async def run() -> None:
         async with client() as get:
-            await asyncio.gather(*(host_worker(get, urls) for urls in site_urls(args).values()
+            await asyncio.gather(*(host_worker(get, urls) for urls in map(iter, site_urls(args))
                                    for _ in range(args.concurrency)))
 
     started, cpu_started = time.monotonic(), time.process_time()
@@ -315,7 +318,7 @@ def crawl_httpx(args: argparse.Namespace, proxy: str) -> Crawl:
     async def client():
         async with httpx.AsyncClient(proxy=proxy, trust_env=False) as http:
             async def get(url: str) -> None:
-                await (await http.get(url)).aread()
+                await http.get(url)  # not streamed: the body is read before it returns
 
             yield get
 
@@ -343,9 +346,11 @@ def crawl_sockets(args: argparse.Namespace, proxy: str) -> Crawl:
             await reader.readexactly(length)
             pool.append((reader, writer))
 
-        yield get
-        for _, writer in (connection for pool in idle.values() for connection in pool):
-            writer.close()
+        try:
+            yield get
+        finally:
+            for _, writer in (connection for pool in idle.values() for connection in pool):
+                writer.close()
 
     return crawl_known_urls(args, client)
 
