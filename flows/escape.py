@@ -3,11 +3,13 @@
 Every such string is written by whoever runs the page, so it is escaped for its medium: on a
 terminal it must neither be read as rich markup (``[/]`` raises, ``[link=…]`` injects) nor carry
 control sequences (ESC moves the cursor or rewrites the screen, U+202E reverses what follows);
-in Markdown it must not close the code span it is in. HTML is escaped in report_html.py.
+in Markdown it must not close the code span it is in; in HTML it must be text, not markup, and
+not reverse the text after it.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 from rich.text import Text
@@ -19,6 +21,13 @@ _BACKTICKS = re.compile(r"`+")
 def visible(text: str) -> str:
     """Control, bidi and line-breaking characters spelt out (``\\x1b``, ``\\u202e``) so a reader sees them."""
     return _INVISIBLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def html_text(text: str, quote: bool = True) -> str:
+    """Text for HTML content or an attribute value: markup escaped (``quote``: quotes too), control
+    and bidi characters spelt out as ``visible`` does (html.escape leaves U+202E, which reverses
+    what follows on the page)."""
+    return html.escape(visible(text), quote)
 
 
 def terminal(text: object) -> Text:

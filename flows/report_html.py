@@ -1,12 +1,12 @@
 """The run report as one self-contained HTML page: headline numbers, charts, and the tables behind them.
 
 The page has no JavaScript and loads nothing (no CSS, fonts or images from elsewhere), so it opens
-offline and is safe to publish: every page-derived string (titles, URLs, reasons) is escaped, and
-the only links are the changed pages' own http(s) addresses (no referrer is sent). The
-charts are inline SVG drawn here, so the report needs no plotting library; every chart has aria
-labels and a table with the same numbers. ``report_tables`` gives those tables as plain rows, for
-Prefect table artifacts. What the report (and the dataset card) show of the corpus is read once
-per run (``flows.corpus_figures.read_corpus``).
+offline and is safe to publish: every page-derived string (titles, URLs, reasons) is escaped
+(``html_text``: markup, control and bidi characters), and the only links are the changed pages'
+own http(s) addresses (no referrer is sent). The charts are inline SVG drawn here, so the report
+needs no plotting library; every chart has aria labels and a table with the same numbers.
+``report_tables`` gives those tables as plain rows, for Prefect table artifacts. What the report
+(and the dataset card) show of the corpus is read once per run (``flows.corpus_figures.read_corpus``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,6 +27,7 @@ from cuishou.flows.corpus_figures import (
     host_outcomes,
     read_corpus,
 )
+from cuishou.flows.escape import html_text
 from cuishou.transform.quality import FULL_LENGTH_HAN
 from cuishou.transform.write import write_text_atomic
 
@@ -125,14 +125,14 @@ def svg_open(width: float, height: float, title: str, description: str, key: str
     """An accessible chart: screen readers get its title and every value in the description."""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
-        f'aria-labelledby="{key}-t {key}-d" class="chart"><title id="{key}-t">{escape(title)}</title>'
-        f'<desc id="{key}-d">{escape(description)}</desc>'
+        f'aria-labelledby="{key}-t {key}-d" class="chart"><title id="{key}-t">{html_text(title)}</title>'
+        f'<desc id="{key}-d">{html_text(description)}</desc>'
     )
 
 
 def svg_text(x: float, y: float, text: str, css: str, anchor: str = "start", transform: str = "") -> str:
     position = f'transform="{transform}"' if transform else f'x="{x:.1f}" y="{y:.1f}"'
-    return f'<text {position} text-anchor="{anchor}" class="{css}">{escape(text)}</text>'
+    return f'<text {position} text-anchor="{anchor}" class="{css}">{html_text(text)}</text>'
 
 
 def svg_line(x1: float, y1: float, x2: float, y2: float, css: str) -> str:
@@ -140,14 +140,14 @@ def svg_line(x1: float, y1: float, x2: float, y2: float, css: str) -> str:
 
 
 def svg_rect(x: float, y: float, width: float, height: float, fill: str, tooltip: str = "") -> str:
-    title = f"<title>{escape(tooltip)}</title>" if tooltip else ""
+    title = f"<title>{html_text(tooltip)}</title>" if tooltip else ""
     size = f'x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}"'
     return f'<rect {size} rx="2" fill="{fill}">{title}</rect>'
 
 
 def svg_item(label: str, *shapes: str) -> str:
     """One bar: a tooltip and an aria label carry its label and value."""
-    return f'<g role="listitem" aria-label="{escape(label)}"><title>{escape(label)}</title>{"".join(shapes)}</g>'
+    return f'<g role="listitem" aria-label="{html_text(label)}"><title>{html_text(label)}</title>{"".join(shapes)}</g>'
 
 
 def hbar_chart(key: str, title: str, bars: list[Bar], axis_label: str, width: int = 560) -> str:
@@ -243,7 +243,7 @@ def time_unit(seconds: float) -> tuple[str, float]:
 
 
 def legend(items: list[tuple[str, str]]) -> str:
-    swatches = "".join(f'<span><i style="background:{colour}"></i>{escape(name)}</span>' for name, colour in items)
+    swatches = "".join(f'<span><i style="background:{colour}"></i>{html_text(name)}</span>' for name, colour in items)
     return f'<div class="legend">{swatches}</div>'
 
 
@@ -256,17 +256,17 @@ def html_table(rows: list[dict], caption: str, shown: bool = False) -> str:
         return ""
     columns = list(rows[0])
     numeric = {c for c in columns if all(isinstance(r[c], int | float) for r in rows)}
-    head = "".join(f'<th scope="col" class="{"num" if c in numeric else "text"}">{escape(c.replace("_", " "))}</th>'
+    head = "".join(f'<th scope="col" class="{"num" if c in numeric else "text"}">{html_text(c.replace("_", " "))}</th>'
                    for c in columns)
     body = "".join("<tr>" + "".join(_cell(r[c], c, c in numeric) for c in columns) + "</tr>" for r in rows)
-    return (f'<details{" open" if shown else ""}><summary>{escape(caption)}</summary>'
+    return (f'<details{" open" if shown else ""}><summary>{html_text(caption)}</summary>'
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>")
 
 
 def _cell(value: object, column: str, numeric: bool) -> str:
     if numeric:
         return f'<td class="num">{number(value)}</td>'
-    return f'<td class="col-{column}">{escape("" if value is None else str(value))}</td>'
+    return f'<td class="col-{column}">{html_text("" if value is None else str(value))}</td>'
 
 
 def shown_of(total: int, limit: int) -> str:
@@ -275,8 +275,8 @@ def shown_of(total: int, limit: int) -> str:
 
 
 def card(title: str, intro: str, *content: str, wide: bool = False) -> str:
-    return (f'<section class="card{" wide" if wide else ""}"><h2>{escape(title)}</h2>'
-            f'<p class="intro">{escape(intro)}</p>{"".join(content)}</section>')
+    return (f'<section class="card{" wide" if wide else ""}"><h2>{html_text(title)}</h2>'
+            f'<p class="intro">{html_text(intro)}</p>{"".join(content)}</section>')
 
 
 def split(left: str, right: str) -> str:
@@ -298,8 +298,9 @@ def headline(report: dict, tables: dict[str, list[dict]], documents: DocumentFig
         ("junk characters removed", removed, f"{removed / extracted:.0%} of extracted text" if extracted else ""),
     ]
     return '<div class="tiles">' + "".join(
-        f'<div class="tile"><div class="tile-value">{number(value)}</div><div class="tile-label">{escape(label)}</div>'
-        f'<div class="tile-note">{escape(note)}</div></div>' for label, value, note in tiles
+        f'<div class="tile"><div class="tile-value">{number(value)}</div>'
+        f'<div class="tile-label">{html_text(label)}</div>'
+        f'<div class="tile-note">{html_text(note)}</div></div>' for label, value, note in tiles
     ) + "</div>"
 
 
@@ -330,16 +331,17 @@ CHANGE_MEANINGS = {
 
 def page_link(url: str, title: str | None) -> str:
     """A link to a page by its title; an address that is not http(s) (a javascript: one) is text, never a link."""
-    label = escape(title or url)
+    label = html_text(title or url)
     if urlsplit(url).scheme.lower() not in ("http", "https"):
-        return f'<span class="col-url">{escape(url)}</span>'
-    return f'<a href="{escape(url, quote=True)}" rel="noreferrer">{label}</a>'
+        return f'<span class="col-url">{html_text(url)}</span>'
+    return f'<a href="{html_text(url, quote=True)}" rel="noreferrer">{label}</a>'
 
 
 def changes_section(changes: dict[str, tuple[int, list[dict]]], report: dict) -> str:
     """The URLs this run made new, changed, gone or back: counts, and links to the first of each."""
     counts = "".join(f'<div class="tile"><div class="tile-value">{number(count)}</div>'
-                     f'<div class="tile-label">{change}</div><div class="tile-note">{escape(CHANGE_MEANINGS[change])}'
+                     f'<div class="tile-label">{change}</div>'
+                     f'<div class="tile-note">{html_text(CHANGE_MEANINGS[change])}'
                      "</div></div>" for change, (count, _) in changes.items())
     lists = []
     for change, (count, rows) in changes.items():
@@ -491,8 +493,9 @@ def _render_report_html(out: Path, report: dict, corpus: CorpusRead) -> str:
     started = run_time(run_id)
     documents, tables = corpus.documents, corpus.tables
     body = "".join([
-        f"<header><h1>cuishou corpus report</h1><p>run {escape(run_id)}{' · ' + escape(started) if started else ''} · "
-        f"{report.get('seconds', 0):.1f} s · <code>{escape(str(out))}</code></p></header>",
+        f"<header><h1>cuishou corpus report</h1>"
+        f"<p>run {html_text(run_id)}{' · ' + html_text(started) if started else ''} · "
+        f"{report.get('seconds', 0):.1f} s · <code>{html_text(str(out))}</code></p></header>",
         headline(report, tables, documents),
         '<div class="cards">',
         changes_section(corpus.changes, report),
@@ -507,7 +510,7 @@ def _render_report_html(out: Path, report: dict, corpus: CorpusRead) -> str:
     ])
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>cuishou report {escape(run_id)}</title><style>{STYLE}</style></head>"
+            f"<title>cuishou report {html_text(run_id)}</title><style>{STYLE}</style></head>"
             f"<body><main>{body}</main></body></html>\n")
 
 

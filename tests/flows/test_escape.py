@@ -2,7 +2,7 @@ import pytest
 from markdown_it import MarkdownIt
 from rich.console import Console
 
-from cuishou.flows.escape import markdown_code, terminal, visible
+from cuishou.flows.escape import html_text, markdown_code, terminal, visible
 
 PAYLOADS = ["pwn`<img src=x onerror=alert(1)>.test", "``a``<b>x</b>`", "`", " ", "a|b`|`<i>c</i>",
             "x\n\n<script>alert(1)</script>"]
@@ -35,3 +35,8 @@ def test_terminal_text_is_never_markup():
     console = Console(record=True, force_terminal=True, width=200)
     console.print(terminal("404 [/url] [bold]x[/bold] [link=http://evil.test]y[/link] \x1b[31m"))
     assert console.export_text() == "404 [/url] [bold]x[/bold] [link=http://evil.test]y[/link] \\x1b[31m\n"
+
+
+def test_html_text_is_text_with_bidi_and_control_characters_spelt_out():
+    assert html_text('<b title="x">\u202eevil</b>\x1b') == "&lt;b title=&quot;x&quot;&gt;\\u202eevil&lt;/b&gt;\\x1b"
+    assert html_text("催收 'a' & b", quote=False) == "催收 'a' &amp; b"

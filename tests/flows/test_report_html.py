@@ -180,20 +180,32 @@ def test_changed_addresses_are_escaped_and_only_http_ones_are_links(corpus, tmp_
     assert 'href="http://x.test/&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"' in card
 
 
-def test_page_text_is_escaped(corpus, tmp_path):
-    out, report = corpus
+def _copy_with_titles(out, tmp_path, title: str):
+    """A copy of the corpus whose every document has ``title``."""
     copy = tmp_path / "corpus"
     shutil.copytree(out, copy)
     for path in (copy / "documents").glob("**/*.parquet"):
         documents = pq.read_table(path)
-        titles = pa.array(['<script>alert("title")</script>'] * documents.num_rows, pa.string())
+        titles = pa.array([title] * documents.num_rows, pa.string())
         index = documents.schema.get_field_index("title")
         pq.write_table(documents.set_column(index, documents.schema.field("title"), titles), path)
+    return copy
+
+
+def test_page_text_is_escaped(corpus, tmp_path):
+    out, report = corpus
+    copy = _copy_with_titles(out, tmp_path, '<script>alert("title")</script>')
     hostile = report | {"dropped": {"not_article: <img src=x onerror=alert(1)>": 3}}
     html = render_report_html(copy, hostile)
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_title_cannot_reverse_the_report_text_after_it(corpus, tmp_path):
+    out, report = corpus
+    html = render_report_html(_copy_with_titles(out, tmp_path, "\u202e逾期怎么办"), report)
+    assert "\u202e" not in html and "\\u202e逾期怎么办" in html
 
 
 def test_report_tables_are_plain_rows_for_prefect_artifacts(corpus):
