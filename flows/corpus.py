@@ -57,7 +57,7 @@ from cuishou.flows.seeds import read_seeds_file
 from cuishou.flows.stage import STAGE_FOLDER, NewDocuments, RunStage
 from cuishou.transform.dedup import DedupDoc
 from cuishou.transform.dedup.index import DedupIndex, TextLookup, parquet_text_lookup
-from cuishou.transform.ids import DocIds
+from cuishou.transform.ids import DocIdRows, DocIds
 from cuishou.transform.url_states import update_url_states
 from cuishou.transform.versions import GONE_AFTER
 from cuishou.transform.write import (
@@ -267,13 +267,13 @@ def write_run(out: Path, run_id: str, stage: RunStage, corrected: Callable[[Visi
     new = _new_documents(out, run_id, stage, corrected)
     check()
     index = assign_clusters(out, new)
-    clusters = cluster_table(index)
+    cluster_rows = DocIdRows(cluster_table(index))
     ledger = RunLedger(stage, corrected, new)
     today = datetime.now(UTC).date().isoformat()
     with RunFiles(out, run_id) as files:
         for chunk in new.chunks():
             check()
-            files.documents.write(_as_current(with_columns_of(chunk, clusters)))
+            files.documents.write(_as_current(with_columns_of(chunk, cluster_rows)))
         files.documents.close()  # its last row group is written out before the pages' fills up
         rows = (visit_row(visit, today, run_id) for visit in ledger)
         while part := list(itertools.islice(rows, PAGE_ROWS)):

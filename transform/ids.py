@@ -79,3 +79,20 @@ class DocIds:
 
     def __sub__(self, other: DocIds) -> DocIds:
         return DocIds(self._values[~other.isin(self._values)])
+
+
+class DocIdRows:
+    """A table's rows looked up by doc_id: its doc_ids encoded once, sorted, and each question one
+    binary search per doc_id asked about. A corpus-wide table (every document's cluster or version
+    columns) is asked once per chunk or per record batch; hashing it whole for each question grew
+    with the square of the corpus. doc_ids are unique in the table."""
+
+    def __init__(self, table: pa.Table):
+        self.table = table.sort_by("doc_id")
+        self._ids = DocIds(encoded(self.table.column("doc_id")))
+
+    def of(self, doc_ids: Strings) -> pa.Table:
+        """The table's rows whose doc_id is among ``doc_ids``, in doc_id order."""
+        asked = encoded(doc_ids)
+        asked = asked[self._ids.isin(asked)]
+        return self.table.take(np.unique(self._ids.positions(asked)))

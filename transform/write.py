@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from cuishou.transform.ids import DocIds
+from cuishou.transform.ids import DocIdRows, DocIds
 from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION
 
 TARGET_ROW_GROUP_BYTES = 64 * 1024 * 1024
@@ -264,9 +264,10 @@ VERSION_COLUMNS = ("is_current", "superseded_by")
 RUN_COLUMNS = (*CLUSTER_COLUMNS, *VERSION_COLUMNS, "schema_version")
 
 
-def with_columns_of(table: pa.Table, columns: pa.Table) -> pa.Table:
-    """``table`` (with doc_id) with the values of its rows in the other columns of ``columns`` (doc_id
-    and some of RUN_COLUMNS; every doc_id of ``table`` must be there)."""
+def with_columns_of(table: pa.Table, corpus_columns: DocIdRows) -> pa.Table:
+    """``table`` (with doc_id) with the values of its rows in the other columns of ``corpus_columns``
+    (doc_id and some of RUN_COLUMNS; every doc_id of ``table`` must be there)."""
+    columns = corpus_columns.of(table.column("doc_id"))
     rows = pc.index_in(table.column("doc_id"), value_set=columns.column("doc_id"))
     if rows.null_count:
         raise ValueError(f"{rows.null_count} documents have no cluster assignment")
@@ -292,27 +293,19 @@ def refresh_document_columns(out: Path, *updates: pa.Table) -> list[Path]:
     at a time: only doc_id and these columns are read to compare, and a file to rewrite is copied
     batch by batch, so a file of many long articles is never in memory whole.
     """
-    rewritten = []
+    rewritten, keyed = [], [DocIdRows(update) for update in updates]
     for path in parquet_files(out / "documents"):
-        narrowed = _updates_of(path, updates)
-        if any(not _wanted(batch, narrowed).equals(batch)
+        if any(not _wanted(batch, keyed).equals(batch)
                for batch in scan([path], DOCUMENT_SCHEMA, ["doc_id", *RUN_COLUMNS])):
-            rewritten.append(_rewrite_columns(path, narrowed))
+            rewritten.append(_rewrite_columns(path, keyed))
     return rewritten
 
 
-def _updates_of(path: Path, updates: Iterable[pa.Table]) -> list[pa.Table]:
-    """The rows of ``updates`` for the documents of one file: each batch's lookup then hashes the
-    file's share of the corpus's doc_ids, not all of them (once per batch, that grew with the
-    square of the corpus)."""
-    doc_ids = pq.read_table(path, columns=["doc_id"]).column("doc_id")
-    return [update.filter(pc.is_in(update.column("doc_id"), value_set=doc_ids)) for update in updates]
-
-
-def _wanted(batch: pa.RecordBatch, updates: Iterable[pa.Table]) -> pa.RecordBatch:
+def _wanted(batch: pa.RecordBatch, updates: Iterable[DocIdRows]) -> pa.RecordBatch:
     """``batch`` (doc_id and some of RUN_COLUMNS) with the values ``updates`` give its rows (see
     refresh_document_columns); schema_version the current one."""
-    for update in updates:
+    for keyed in updates:
+        update = keyed.of(batch.column("doc_id"))
         rows = pc.index_in(batch.column("doc_id"), value_set=update.column("doc_id"))
         found = pc.is_valid(rows)
         for name in update.column_names:
@@ -326,7 +319,7 @@ def _wanted(batch: pa.RecordBatch, updates: Iterable[pa.Table]) -> pa.RecordBatc
     return batch.set_column(index, batch.schema.field(index), version)
 
 
-def _rewrite_columns(path: Path, updates: Iterable[pa.Table]) -> Path:
+def _rewrite_columns(path: Path, updates: Iterable[DocIdRows]) -> Path:
     """The file again, in the current schema, with the values ``updates`` give its rows."""
     with AtomicParquet(path, DOCUMENT_SCHEMA) as file:
         for batch in scan([path], DOCUMENT_SCHEMA, DOCUMENT_SCHEMA.names):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from cuishou.transform.ids import DocIds, encoded
+from cuishou.transform.ids import DocIdRows, DocIds, encoded
 
 
 def test_doc_ids_are_distinct_and_in_the_order_of_str():
@@ -27,3 +27,10 @@ def test_set_difference_union_and_chunk_bounds():
     assert ids.bounds(4).tolist() == [b"004", b"008"]
     assert ids.positions(encoded(["009", "000"])).tolist() == [9, 0]
     assert np.array_equal(ids.isin(encoded(["001"])), [True])
+
+
+def test_rows_are_found_by_doc_id_in_doc_id_order_and_absent_ids_are_no_rows():
+    table = pa.table({"doc_id": ["c", "a", "b"], "size": [3, 1, 2]})
+    rows = DocIdRows(table).of(pa.chunked_array([["b", "zz", "c", None, "b"]]))
+    assert rows.to_pydict() == {"doc_id": ["b", "c"], "size": [2, 3]}
+    assert DocIdRows(table).of([]).num_rows == 0 and DocIdRows(table.slice(0, 0)).of(["a"]).num_rows == 0
