@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cuishou.extract.visits import OUTCOMES
-from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA
+from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, fields_of
 from cuishou.transform.versions import CHANGES
 from cuishou.transform.write import URL_TABLE, parquet_files, scan
 
@@ -265,8 +265,7 @@ def page_figures(folder: Path, run_id: str) -> tuple[PageFigures, pa.Table]:
             figures.runs[row["run_id"]] = [met + row["count_all"], _extreme(min, first, row["fetched_at_min"]),
                                            _extreme(max, last, row["fetched_at_max"])]
         run_batches.append(batch.filter(pc.field("run_id") == run_id).select(RUN_PAGE_COLUMNS))
-    schema = pa.schema([PAGE_SCHEMA.field(name) for name in RUN_PAGE_COLUMNS])
-    return figures, pa.Table.from_batches(run_batches, schema=schema)
+    return figures, pa.Table.from_batches(run_batches, schema=fields_of(PAGE_SCHEMA, RUN_PAGE_COLUMNS))
 
 
 def _extreme(pick, a: datetime | None, b: datetime | None) -> datetime | None:

@@ -103,6 +103,11 @@ PAGE_SCHEMA = _schema(PAGE_FIELDS)
 URL_SCHEMA = _schema(URL_FIELDS)
 
 
+def fields_of(schema: pa.Schema, names: list[str]) -> pa.Schema:
+    """The schema of some of ``schema``'s columns, in the order given (for reading those columns)."""
+    return pa.schema([schema.field(name) for name in names])
+
+
 def field_table(fields: list[tuple[str, pa.DataType, bool, str]]) -> str:
     """A Markdown table of a schema, for the README and the dataset card."""
     rows = ["| field | type | description |", "| --- | --- | --- |"]

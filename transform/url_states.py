@@ -12,7 +12,6 @@ document row's version columns, is kept as one Arrow table.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections import Counter
@@ -29,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cuishou.transform.ids import DocIds
-from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, URL_SCHEMA
+from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, URL_SCHEMA, fields_of
 from cuishou.transform.versions import (
     CHANGES,
     DocVersion,
@@ -48,8 +47,10 @@ from cuishou.transform.write import (
     URL_TABLE,
     AtomicParquet,
     parquet_files,
+    replace_atomic,
     run_parts,
     scan,
+    temporary_path,
     url_snapshot,
 )
 
@@ -193,9 +194,9 @@ def update_url_states(out: Path, run_id: str, gone_after: int) -> tuple[UrlVersi
     with tempfile.TemporaryDirectory(dir=snapshot.parent, prefix=_WORK) as work:
         states = [] if refold else [previous]
         ranges = _UrlRanges(Path(work), _bounds([scan(states, URL_SCHEMA, ["url"]), scan(pages, PAGE_SCHEMA, ["url"])]))
-        ranges.spill("pages", _fields(PAGE_SCHEMA, page_columns), scan(pages, PAGE_SCHEMA, page_columns))
+        ranges.spill("pages", fields_of(PAGE_SCHEMA, page_columns), scan(pages, PAGE_SCHEMA, page_columns))
         documents = parquet_files(out / "documents")
-        ranges.spill("documents", _fields(DOCUMENT_SCHEMA, _DOCUMENT), scan(documents, DOCUMENT_SCHEMA, _DOCUMENT))
+        ranges.spill("documents", fields_of(DOCUMENT_SCHEMA, _DOCUMENT), scan(documents, DOCUMENT_SCHEMA, _DOCUMENT))
         ranges.spill("states", URL_SCHEMA, scan(states, URL_SCHEMA, URL_SCHEMA.names))
         with AtomicParquet(snapshot, URL_SCHEMA) as file:
             for number in range(len(ranges)):
@@ -213,10 +214,6 @@ def update_url_states(out: Path, run_id: str, gone_after: int) -> tuple[UrlVersi
     return UrlVersions(table, {change: changes[change] for change in CHANGES}), written
 
 
-def _fields(schema: pa.Schema, names: list[str]) -> pa.Schema:
-    return pa.schema([schema.field(name) for name in names])
-
-
 _VERSION_SCHEMA = pa.schema([("doc_id", pa.string()), ("is_current", pa.bool_()), ("superseded_by", pa.string())])
 
 
@@ -229,9 +226,6 @@ def _version_columns(columns: dict[str, dict]) -> pa.Table:
 def _copy_atomic(source: Path, path: Path) -> Path:
     """``source`` copied to ``path`` so that a reader never sees half of it (temporary file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = temporary_path(path)
     shutil.copyfile(source, tmp)
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    return path
+    return replace_atomic(tmp, path)

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cuishou.transform.ids import DocIdRows, DocIds
-from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION
+from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, SCHEMA_VERSION, fields_of
 
 TARGET_ROW_GROUP_BYTES = 64 * 1024 * 1024
 ROWS_PER_FILE = 100_000
@@ -46,7 +46,7 @@ class AtomicParquet:
     def __init__(self, path: Path, schema: pa.Schema):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path, self.schema, self.rows = path, schema, 0
-        self._tmp = path.with_name(f".{path.name}.tmp")
+        self._tmp = temporary_path(path)
         self._writer = pq.ParquetWriter(self._tmp, schema, compression="zstd", compression_level=3,
                                         write_page_index=True)
         self._buffer: list[pa.Table] = []
@@ -77,18 +77,29 @@ class AtomicParquet:
         if kind is not None:
             self._tmp.unlink(missing_ok=True)
             return
-        with open(self._tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(self._tmp, self.path)
+        replace_atomic(self._tmp, self.path)
+
+
+def temporary_path(path: Path) -> Path:
+    """Where ``path`` is written before ``replace_atomic`` puts it in place (hidden: readers skip it)."""
+    return path.with_name(f".{path.name}.tmp")
+
+
+def replace_atomic(tmp: Path, path: Path) -> Path:
+    """``tmp``, written whole, on disk and renamed to ``path``: a reader sees the old file or the new
+    one, never half of one, even after a crash."""
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    return path
 
 
 def write_text_atomic(path: Path, text: str) -> Path:
     """Write a text file so that a reader never sees half of it (temporary file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = temporary_path(path)
     tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return replace_atomic(tmp, path)
 
 
 class PartitionedWriter:
@@ -180,8 +191,12 @@ def write_partitioned(
 
 
 def parquet_files(folder: Path) -> list[Path]:
-    """The Parquet files under a table folder (every run's), in path order."""
-    return sorted(folder.glob("**/*.parquet")) if folder.exists() else []
+    """The Parquet files under a table folder (every run's), in path order; none under a hidden
+    folder inside it (``.ipynb_checkpoints``, a tool's scratch), whatever the folder's own path is."""
+    if not folder.exists():
+        return []
+    return sorted(path for path in folder.glob("**/*.parquet")
+                  if not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 
 def scan(files: Iterable[Path], schema: pa.Schema, columns: list[str], filter: pc.Expression | None = None,
@@ -190,7 +205,7 @@ def scan(files: Iterable[Path], schema: pa.Schema, columns: list[str], filter: p
     in file and row order, with the rows ``filter`` keeps. One file and one row group are decoded at a
     time, in this thread (a threaded dataset scan reads ahead, and holds several row groups); a
     column a file of an older schema lacks is null."""
-    fields = pa.schema([schema.field(name) for name in columns])
+    fields = fields_of(schema, columns)
     for path in files:
         file = pq.ParquetFile(path)
         present = [name for name in columns if name in file.schema_arrow.names]

@@ -144,3 +144,12 @@ def test_remove_run_parts(tmp_path):
     write_corpus(tmp_path, "r1", [document_row("a")], [page_row("http://a.test/1")])
     remove_run_parts(tmp_path, "r1")
     assert not list(tmp_path.glob("**/*.parquet"))
+
+
+def test_parquet_files_skip_hidden_folders_inside_the_table_not_above_it(tmp_path):
+    table = tmp_path / ".cache" / "documents"
+    for name in ("crawl_date=2026-01-01/a.parquet", ".ipynb_checkpoints/a.parquet", "b.parquet", "c.txt"):
+        (table / name).parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.table({"x": [1]}), table / name)
+    assert write.parquet_files(table) == [table / "b.parquet", table / "crawl_date=2026-01-01" / "a.parquet"]
+    assert write.parquet_files(tmp_path / "missing") == []

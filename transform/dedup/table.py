@@ -39,7 +39,7 @@ from cuishou.transform.dedup.lsh import merged_pairs, plausible_candidates, plau
 from cuishou.transform.dedup.sketch import Sketches, sketch_texts
 from cuishou.transform.dedup.verify import Edges, NearDuplicateRule, verified_edges
 from cuishou.transform.schema import DOCUMENT_FIELDS
-from cuishou.transform.write import write_parquet_atomic
+from cuishou.transform.write import parquet_files, write_parquet_atomic
 
 REQUIRED = ("doc_id", "text")
 DEDUP_COLUMNS = ("dup_cluster", "is_canonical", "cluster_size", "dup_similarity")
@@ -57,12 +57,11 @@ class RowGroup:
     rows: int
 
 
-def parquet_files(source: Path) -> list[Path]:
-    """The Parquet files of a file or a dataset folder, in a stable order."""
+def input_files(source: Path) -> list[Path]:
+    """The Parquet files of a file or a dataset folder, in a stable order (``write.parquet_files``)."""
     if source.is_file():
         return [source]
-    files = sorted(p for p in source.rglob("*.parquet") if not any(part.startswith(".") for part in p.parts))
-    if not source.exists() or not files:
+    if not (files := parquet_files(source)):
         raise ValueError(f"{source}: no Parquet file found")
     return files
 
@@ -342,7 +341,7 @@ def write_output(
 def dedup_parquet(input: Path, out: Path, dask_address: str | None = None, workers: int = 2) -> dict:
     """Dedup a Parquet file or dataset into `out` (part-NNNNN.parquet); returns counts and timings."""
     started = time.monotonic()
-    files = parquet_files(Path(input))
+    files = input_files(Path(input))
     groups = row_groups(files)  # fails early on unreadable files and missing columns
     meta = read_meta(files)
     with _pool(workers) as pool:  # started before the big arrays exist, so workers do not copy them
