@@ -119,3 +119,11 @@ def test_unreadable_input_is_a_clear_error(tmp_path):
         dedup_parquet(tmp_path / "broken.parquet", tmp_path / "out")
     with pytest.raises(ValueError, match="no Parquet"):
         dedup_parquet(tmp_path / "missing", tmp_path / "out")
+
+
+def test_a_dataset_folder_under_a_hidden_folder_is_read(tmp_path):
+    source = tmp_path / ".cache" / "corpus"
+    _write(source / "part-0.parquet", {"doc_id": ["a", "b"], "text": ["一二三四五六七八", "九十百千万亿兆京"]})
+    _write(source / ".scratch" / "part-0.parquet", {"doc_id": ["c"], "text": ["不该读到的"]})
+    stats = dedup_parquet(source, tmp_path / "out")
+    assert stats["documents"] == 2
