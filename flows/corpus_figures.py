@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from cuishou.extract.html.dom import tidy
 from cuishou.extract.visits import OUTCOMES
 from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, fields_of
 from cuishou.transform.versions import CHANGES
@@ -52,9 +53,9 @@ def _counts(column: pa.Array) -> Counter:
     return Counter(dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist())))
 
 
-def _top(kept: pa.Table | None, batch: pa.Table, order: list[tuple[str, str]]) -> pa.Table:
+def _top(kept: pa.Table | None, batch: pa.RecordBatch, order: list[tuple[str, str]]) -> pa.Table:
     """The first TOP_ROWS rows of ``kept`` and ``batch`` in ``order`` (stable: earlier rows first among ties)."""
-    rows = batch if kept is None else pa.concat_tables([kept, batch])
+    rows = pa.Table.from_batches([batch]) if kept is None else pa.concat_tables([kept, pa.Table.from_batches([batch])])
     return rows.sort_by(order).slice(0, TOP_ROWS)
 
 
@@ -109,19 +110,17 @@ def document_figures(folder: Path) -> DocumentFigures:
         figures.current += pc.sum(batch.column("is_current")).as_py() or 0
         figures.text_chars += pc.sum(batch.column("text_chars")).as_py() or 0
         figures.hosts.update(_counts(batch.column("host")))
-        canonical = batch.filter(batch.column("is_canonical"))
-        figures.canonical_hosts.update(_counts(canonical.column("host")))
+        figures.canonical_hosts.update(_counts(batch.column("host").filter(batch.column("is_canonical"))))
         figures.languages.update(_counts(batch.column("language")))
         figures.pipeline_versions.update(_counts(batch.column("pipeline_version")))
         _count_tags(batch, tagged)
         _count_junk(batch.column("removed"), junk)
         scores.append(batch.column("quality_score").to_numpy(zero_copy_only=False).astype(np.float64))
         clusters.append(batch.column("dup_cluster"))
-        table = pa.Table.from_batches([batch])
-        in_clusters = pc.and_(table.column("is_canonical"), pc.greater(table.column("cluster_size"), 1))
-        largest = _top(largest, table.filter(in_clusters).select(["cluster_size", "dup_cluster", "title", "url"]),
+        in_clusters = pc.and_(batch.column("is_canonical"), pc.greater(batch.column("cluster_size"), 1))
+        largest = _top(largest, batch.select(["cluster_size", "dup_cluster", "title", "url"]).filter(in_clusters),
                        [("cluster_size", "descending"), ("url", "ascending")])
-        lowest = _top(lowest, table.select([*LOWEST_COLUMNS, "url"]), [("quality_score", "ascending"),
+        lowest = _top(lowest, batch.select([*LOWEST_COLUMNS, "url"]), [("quality_score", "ascending"),
                                                                          ("url", "ascending")])
     figures.tags = tag_rows(tagged)
     figures.quality = np.concatenate(scores) if scores else figures.quality
@@ -217,7 +216,7 @@ def _second_scan(folder: Path, junk: dict[str, _Junk], clusters: set[str]
 
 
 def _shortened(text: str, max_chars: int = 40) -> str:
-    text = " ".join(text.split())
+    text = tidy(text)
     return text if len(text) <= max_chars else text[:max_chars] + "…"
 
 
@@ -327,15 +326,14 @@ def _datetime(value: int) -> datetime:
 
 def fetch_timing(times: np.ndarray) -> dict:
     """First and last fetch, their distance and the median gap between fetches (politeness shows here);
-    ``times`` in microseconds."""
+    ``times`` in microseconds, in order (``_times_by_host``)."""
     if not times.size:
         return {"first_fetch": None, "last_fetch": None, "span_s": 0.0, "median_gap_s": 0.0}
-    ordered = np.sort(times)
-    gaps = (np.diff(ordered) / 1e6).tolist()
+    gaps = (np.diff(times) / 1e6).tolist()
     return {
-        "first_fetch": _datetime(int(ordered[0])).isoformat(timespec="seconds"),
-        "last_fetch": _datetime(int(ordered[-1])).isoformat(timespec="seconds"),
-        "span_s": round(int(ordered[-1] - ordered[0]) / 1e6, 3),
+        "first_fetch": _datetime(int(times[0])).isoformat(timespec="seconds"),
+        "last_fetch": _datetime(int(times[-1])).isoformat(timespec="seconds"),
+        "span_s": round(int(times[-1] - times[0]) / 1e6, 3),
         "median_gap_s": round(statistics.median(gaps), 3) if gaps else 0.0,
     }
 
