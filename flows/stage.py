@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +26,7 @@ from cuishou.extract.archive import WarcRef
 from cuishou.extract.visits import Visit
 from cuishou.transform.ids import DocIds, encoded
 from cuishou.transform.schema import DOCUMENT_SCHEMA
+from cuishou.transform.spill import RangeFiles
 from cuishou.transform.write import CLUSTER_COLUMNS, VERSION_COLUMNS
 
 STAGE_FOLDER = "stage"  # under DIR/state/
@@ -139,21 +139,7 @@ class NewDocuments:
     def _regroup(self, stage: RunStage) -> None:
         """Copy each wanted row once into its chunk's file, buffering at most ~_BUFFERED_BYTES of rows."""
         taken = np.zeros(len(self.ids), dtype=bool)  # a doc_id staged twice is written once, as first met
-        buffers: list[list[pa.Table]] = [[] for _ in self.paths]
-        sizes = np.zeros(len(self.paths), dtype=np.int64)
-        options = pa.ipc.IpcWriteOptions(compression="zstd")
-        with ExitStack() as files:
-            writers = [files.enter_context(pa.ipc.new_stream(path, STAGED_DOCUMENT_SCHEMA, options=options))
-                       for path in self.paths]
-
-            def flush(number: int) -> None:
-                """The chunk's buffered pieces as one record batch: a piece is a part's rows of that
-                chunk (a few rows), and each batch costs a compression and a decompression per
-                column buffer, which on batches of a few rows took more time than the rows."""
-                if buffers[number]:
-                    writers[number].write_table(pa.concat_tables(buffers[number]).combine_chunks())
-                buffers[number], sizes[number] = [], 0
-
+        with RangeFiles(self.paths, STAGED_DOCUMENT_SCHEMA, _BUFFERED_BYTES, compression="zstd") as chunks:
             for part in stage.document_parts():
                 table = pq.read_table(part, schema=STAGED_DOCUMENT_SCHEMA)
                 ids = encoded(table.column("doc_id"))
@@ -162,15 +148,8 @@ class NewDocuments:
                 _, first = np.unique(positions, return_index=True)
                 keep = np.sort(first[~taken[positions[first]]])
                 taken[positions[keep]] = True
-                rows, chunks = wanted[keep], self._chunk_of(ids[wanted[keep]])
-                for number in np.unique(chunks).tolist():
-                    piece = table.take(pa.array(rows[chunks == number]))
-                    buffers[number].append(piece)
-                    sizes[number] += piece.nbytes
-                while sizes.sum() > _BUFFERED_BYTES:
-                    flush(int(sizes.argmax()))
-            for number in range(len(self.paths)):
-                flush(number)
+                rows = wanted[keep]
+                chunks.route(table.take(pa.array(rows)), self._chunk_of(ids[rows]))
 
     def __len__(self) -> int:
         return len(self.ids)

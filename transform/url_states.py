@@ -16,7 +16,6 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +28,7 @@ import pyarrow.parquet as pq
 
 from cuishou.transform.ids import DocIds
 from cuishou.transform.schema import DOCUMENT_SCHEMA, PAGE_SCHEMA, URL_SCHEMA, fields_of
+from cuishou.transform.spill import RangeFiles
 from cuishou.transform.versions import (
     CHANGES,
     DocVersion,
@@ -55,6 +55,7 @@ from cuishou.transform.write import (
 )
 
 URL_RANGE = 20_000  # URLs folded together, about
+_SPILL_BYTES = 8 * 1024 * 1024  # rows held while spilling before the largest range is written out
 _SAMPLE_EVERY = 16  # one URL in this many, in scan order, is a candidate bound of the ranges
 _WORK = ".fold-"  # the folder of a fold's spilled ranges, under state/urls/
 _EVIDENCE = list(PageRow._fields)
@@ -122,14 +123,11 @@ class _UrlRanges:
 
     def spill(self, source: str, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> None:
         """Each row to its range's file, in the order the rows come."""
-        with ExitStack() as files:
-            writers = [files.enter_context(pa.ipc.new_stream(self._path(source, number), schema))
-                       for number in range(len(self))]
+        paths = [self._path(source, number) for number in range(len(self))]
+        with RangeFiles(paths, schema, _SPILL_BYTES) as files:
             for batch in batches:
-                urls = batch.column("url").to_numpy(zero_copy_only=False)
-                ranges = np.searchsorted(self.bounds, urls, side="right")
-                for number in np.unique(ranges).tolist():
-                    writers[number].write_batch(batch.filter(pa.array(ranges == number)))
+                files.route(batch, np.searchsorted(self.bounds, batch.column("url").to_numpy(zero_copy_only=False),
+                                                   side="right"))
 
     def read(self, source: str, number: int) -> pa.Table:
         with pa.ipc.open_stream(self._path(source, number)) as reader:
