@@ -195,7 +195,8 @@ def update_url_states(out: Path, run_id: str, gone_after: int) -> tuple[UrlVersi
         ranges.spill("pages", fields_of(PAGE_SCHEMA, page_columns), scan(pages, PAGE_SCHEMA, page_columns))
         documents = parquet_files(out / "documents")
         ranges.spill("documents", fields_of(DOCUMENT_SCHEMA, _DOCUMENT), scan(documents, DOCUMENT_SCHEMA, _DOCUMENT))
-        ranges.spill("states", URL_SCHEMA, scan(states, URL_SCHEMA, URL_SCHEMA.names))
+        if not refold:  # a refold starts from no states
+            ranges.spill("states", URL_SCHEMA, scan(states, URL_SCHEMA, URL_SCHEMA.names))
         with AtomicParquet(snapshot, URL_SCHEMA) as file:
             for number in range(len(ranges)):
                 versions = _fold_range(ranges, number, run_id, gone_after, runs, refold)

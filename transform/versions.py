@@ -3,7 +3,7 @@
 A corpus built by scheduled runs must answer "what is on these sites now". Each run's ledger
 (its rows of ``pages/``) is folded into one ``UrlState`` per URL ever documented; the state
 decides ``is_current`` and ``superseded_by`` of every document row. Pure functions over plain
-data (``PageRow``: what a pages row says); reading and writing are in ``transform.write``.
+data (``PageRow``: what a pages row says); reading and writing are in ``transform.url_states``.
 
 The rules, and why:
 
